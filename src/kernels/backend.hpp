@@ -1,0 +1,115 @@
+#pragma once
+// The kernel interface every device implements: a small set of primitives from which the
+// ops compose everything else. Adding a device means implementing this class and
+// registering it; the ops never branch on the device.
+//
+// Conventions: tensors passed in are contiguous (offset + row-major); `out` is allocated
+// by the caller with its final shape and dtype; inputs of binary ops share one dtype.
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+#include "keras/tensor.hpp"
+
+namespace keras::kernels {
+
+enum class UnaryOp {
+  negative, abs, sign, square, sqrt, rsqrt, reciprocal, exp, expm1, log, log1p, sin, cos,
+  tan, tanh, sigmoid, relu, softplus, erf, floor, ceil, round, logical_not, isnan, isfinite,
+  leaky_relu,  // alpha = negative slope
+  elu,         // alpha
+};
+
+enum class BinaryOp {
+  add, subtract, multiply, divide, power, minimum, maximum, floor_divide, mod,
+  equal, not_equal, less, less_equal, greater, greater_equal,  // -> bool
+  logical_and, logical_or, logical_xor,                        // bool inputs -> bool
+};
+
+enum class ReduceOp { sum, prod, max, min, any, all };
+enum class ArgReduceOp { argmax, argmin };
+enum class RandomDist { uniform, normal, truncated_normal, binomial };
+
+// A strided window on a tensor's storage: element (i0, i1, ...) lives at
+// data + sum(ik * strides[k]) elements. Strides may be 0 (broadcast) or negative (flip).
+struct StridedView {
+  void* data = nullptr;
+  DType dtype = DType::float32;
+  Shape shape;
+  std::vector<std::int64_t> strides;
+};
+
+struct ConvParams {
+  int spatial_dims = 2;  // 1 or 2
+  bool channels_first = false;
+  std::vector<std::int64_t> strides;
+  std::vector<std::int64_t> dilation;  // Keras's dilation_rate (1 = dense)
+  std::vector<std::int64_t> pad_begin;
+  std::vector<std::int64_t> pad_end;
+  std::int64_t groups = 1;
+};
+
+struct PoolParams {
+  int spatial_dims = 2;
+  bool channels_first = false;
+  bool max = true;  // else average, excluding padding
+  std::vector<std::int64_t> window;
+  std::vector<std::int64_t> strides;
+  std::vector<std::int64_t> pad_begin;
+  std::vector<std::int64_t> pad_end;
+};
+
+class Backend {
+ public:
+  virtual ~Backend() = default;
+
+  virtual void* allocate(std::size_t bytes) = 0;
+  virtual void deallocate(void* ptr, std::size_t bytes) = 0;
+
+  virtual void fill(Tensor& out, double value) = 0;
+  // out[i] = start + i * step
+  virtual void arange(double start, double step, Tensor& out) = 0;
+  // Copies src's elements into dst's positions; same shape and dtype.
+  virtual void copy(const StridedView& src, const StridedView& dst) = 0;
+  virtual void cast(const Tensor& in, Tensor& out) = 0;
+  virtual void unary(UnaryOp op, const Tensor& in, Tensor& out, double alpha) = 0;
+  // a and b broadcast to out's shape (numpy rules, already checked).
+  virtual void binary(BinaryOp op, const Tensor& a, const Tensor& b, Tensor& out) = 0;
+  // condition (bool), a, b broadcast to out's shape.
+  virtual void where(const Tensor& condition, const Tensor& a, const Tensor& b, Tensor& out) = 0;
+  // `axes` sorted; out has in's shape with those axes set to 1.
+  virtual void reduce(ReduceOp op, const Tensor& in, const std::vector<int>& axes, Tensor& out) = 0;
+  // out (int32) has in's shape with `axis` set to 1.
+  virtual void arg_reduce(ArgReduceOp op, const Tensor& in, int axis, Tensor& out) = 0;
+  // Softmax (or log-softmax) along axis.
+  virtual void softmax(const Tensor& in, int axis, bool log, Tensor& out) = 0;
+  // a: (Ba, M, K) or (Ba, K, M) when trans_a; b: (Bb, K, N) or (Bb, N, K) when trans_b;
+  // out: (B, M, N) with Ba, Bb each B or 1.
+  virtual void matmul(const Tensor& a, const Tensor& b, bool trans_a, bool trans_b,
+                      Tensor& out) = 0;
+  // src viewed as (outer, n, inner) along the gather axis; indices int32/int64 in [0, n)
+  // (checked: ValueError otherwise); out: (outer, indices.size(), inner).
+  virtual void gather(const Tensor& src, int axis, const Tensor& indices, Tensor& out) = 0;
+  // The adjoint of gather: out (zeroed by the caller) += updates at indices.
+  virtual void scatter_add(const Tensor& updates, int axis, const Tensor& indices,
+                           Tensor& out) = 0;
+  // x: (N, [C,] spatial..., [C]) by data format; w: Keras layout (spatial..., C/groups, F).
+  virtual void conv(const ConvParams& p, const Tensor& x, const Tensor& w, Tensor& y) = 0;
+  virtual void conv_backward_data(const ConvParams& p, const Tensor& dy, const Tensor& w,
+                                  Tensor& dx) = 0;
+  virtual void conv_backward_weights(const ConvParams& p, const Tensor& x, const Tensor& dy,
+                                     Tensor& dw) = 0;
+  virtual void pool(const PoolParams& p, const Tensor& x, Tensor& y) = 0;
+  virtual void pool_backward(const PoolParams& p, const Tensor& x, const Tensor& dy,
+                             Tensor& dx) = 0;
+  // Fills out from the Philox stream (key, counter); a, b are the distribution's
+  // parameters (uniform: min, max; normal: mean, stddev; binomial: counts, p).
+  virtual void random(RandomDist dist, std::uint64_t key, std::uint64_t counter, double a,
+                      double b, Tensor& out) = 0;
+};
+
+// The backend of a device; throws RuntimeError when the device has none.
+Backend& backend(const Device& device);
+void register_backend(DeviceType type, Backend* backend);
+
+}  // namespace keras::kernels

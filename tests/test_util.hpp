@@ -1,0 +1,97 @@
+#pragma once
+// Shared test helpers: closeness checks, golden files, finite-difference gradient checks.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "keras/keras.hpp"
+
+namespace keras::testing {
+
+// Asserts same shape and |a - b| <= atol + rtol * |b| elementwise (NaNs must match).
+inline ::testing::AssertionResult all_close(const Tensor& a, const Tensor& b, double atol = 1e-5,
+                                            double rtol = 1e-5) {
+  if (a.shape() != b.shape()) {
+    return ::testing::AssertionFailure() << "shapes differ: " << shape_str(a.shape()) << " vs "
+                                         << shape_str(b.shape());
+  }
+  const auto va = a.to_vector<double>();
+  const auto vb = b.to_vector<double>();
+  for (std::size_t i = 0; i < va.size(); ++i) {
+    if (std::isnan(va[i]) && std::isnan(vb[i])) continue;
+    if (std::isinf(va[i]) && va[i] == vb[i]) continue;
+    if (!(std::abs(va[i] - vb[i]) <= atol + rtol * std::abs(vb[i]))) {
+      return ::testing::AssertionFailure() << "element " << i << ": " << va[i] << " vs " << vb[i]
+                                           << " (atol " << atol << ", rtol " << rtol << ")";
+    }
+  }
+  return ::testing::AssertionSuccess();
+}
+
+// A golden file written by tests/golden/generate.py.
+inline Tensor golden(const std::string& name) {
+  return utils::load_npy(std::string(KERAS_GOLDEN_DIR) + "/" + name + ".npy");
+}
+
+// Deterministic float64 test data in [lo, hi).
+inline Tensor test_input(const Shape& shape, std::uint64_t seed, double lo = -1.0, double hi = 1.0) {
+  return random::uniform(shape, {.minval = lo, .maxval = hi, .dtype = DType::float64, .seed = seed});
+}
+
+struct GradCheckOptions {
+  double eps = 1e-6;
+  double atol = 1e-6;
+  double rtol = 1e-5;
+};
+
+using Fn = std::function<Tensor(const std::vector<Tensor>&)>;
+
+// Compares GradientTape's gradients of sum(f(inputs) * w), w a fixed random weighting (so
+// output gradients are not all ones), against central finite differences in float64.
+// Integer inputs are passed through and not differentiated.
+inline ::testing::AssertionResult check_gradients(const Fn& f, const std::vector<Tensor>& inputs,
+                                                  GradCheckOptions opt = {}) {
+  Tensor probe = f(inputs);
+  Tensor w = test_input(probe.shape(), 987654321, 0.5, 1.5);
+  auto scalar = [&](const std::vector<Tensor>& xs) {
+    return ops::sum(ops::multiply(ops::cast(f(xs), DType::float64), w)).item<double>();
+  };
+  std::vector<Tensor> analytic;
+  {
+    GradientTape tape;
+    for (const auto& x : inputs) tape.watch(x);
+    Tensor loss = ops::sum(ops::multiply(ops::cast(f(inputs), DType::float64), w));
+    analytic = tape.gradient(loss, inputs, {.unconnected_gradients = "zero"});
+  }
+  for (std::size_t k = 0; k < inputs.size(); ++k) {
+    if (!is_floating(inputs[k].dtype())) continue;
+    const auto base = inputs[k].to_vector<double>();
+    const auto got = analytic[k].to_vector<double>();
+    if (analytic[k].shape() != inputs[k].shape()) {
+      return ::testing::AssertionFailure() << "gradient " << k << " has shape "
+                                           << shape_str(analytic[k].shape()) << ", input "
+                                           << shape_str(inputs[k].shape());
+    }
+    for (std::size_t i = 0; i < base.size(); ++i) {
+      auto perturbed = [&](double delta) {
+        std::vector<double> v = base;
+        v[i] += delta;
+        std::vector<Tensor> xs = inputs;
+        xs[k] = Tensor::from_vector(v, inputs[k].shape());
+        return scalar(xs);
+      };
+      const double numeric = (perturbed(opt.eps) - perturbed(-opt.eps)) / (2 * opt.eps);
+      if (!(std::abs(numeric - got[i]) <= opt.atol + opt.rtol * std::abs(numeric))) {
+        return ::testing::AssertionFailure()
+               << "input " << k << " element " << i << ": analytic " << got[i] << " vs numeric "
+               << numeric;
+      }
+    }
+  }
+  return ::testing::AssertionSuccess();
+}
+
+}  // namespace keras::testing
