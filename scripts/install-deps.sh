@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Installs the Debian packages keras-cpp needs to build, test and benchmark. Fast when
+# everything is already there (no apt-get at all).
+set -euo pipefail
+
+packages=(
+  build-essential g++ cmake ninja-build pkg-config  # toolchain
+  libdnnl-dev ocl-icd-opencl-dev                    # oneDNN: GEMM, convolutions (its CMake config needs OpenCL)
+  libgtest-dev googletest libgmock-dev              # tests
+  libbenchmark-dev                                  # benchmarks
+  nlohmann-json3-dev                                # model configs
+  python3-numpy python3-torch                       # golden files, side-by-side benchmarks
+  clang libclang-rt-dev                             # fuzzing (libFuzzer runtime)
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "install-deps: all ${#packages[@]} packages present"
+  exit 0
+fi
+
+sudo=()
+[ "$(id -u)" -eq 0 ] || sudo=(sudo)
+echo "install-deps: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+"${sudo[@]}" apt-get update -q
+"${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"
