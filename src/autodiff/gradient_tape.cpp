@@ -18,6 +18,23 @@ struct GradientTape::Record {
 
 namespace {
 thread_local std::vector<GradientTape*> g_tapes;
+// The differentiated inputs' ids of the record whose backward rule is running, if any.
+thread_local const std::vector<std::uint64_t>* g_backward_inputs = nullptr;
+
+// Publishes a record's differentiated inputs while its backward rule runs; restores the
+// outer value afterwards, as a rule may itself run a nested tape's gradient.
+class BackwardScope {
+ public:
+  explicit BackwardScope(const std::vector<std::uint64_t>& inputs) : saved_(g_backward_inputs) {
+    g_backward_inputs = &inputs;
+  }
+  ~BackwardScope() { g_backward_inputs = saved_; }
+  BackwardScope(const BackwardScope&) = delete;
+  BackwardScope& operator=(const BackwardScope&) = delete;
+
+ private:
+  const std::vector<std::uint64_t>* saved_;
+};
 }  // namespace
 
 // Grants the recording functions access to the tapes' private state.
@@ -57,6 +74,12 @@ namespace autodiff {
 bool should_record(const std::vector<Tensor>& inputs) {
   return std::any_of(g_tapes.begin(), g_tapes.end(),
                      [&](const GradientTape* tape) { return TapeAccess::wants(*tape, inputs); });
+}
+
+bool needs_gradient(const Tensor& x) {
+  if (g_backward_inputs == nullptr) return true;
+  return x.defined() && std::find(g_backward_inputs->begin(), g_backward_inputs->end(), x.id()) !=
+                            g_backward_inputs->end();
 }
 
 void record(std::string_view, const std::vector<Tensor>& inputs, const std::vector<Tensor>& outputs,
@@ -126,7 +149,11 @@ std::vector<Tensor> GradientTape::gradient(const Tensor& target, const std::vect
       }
     }
     if (!any) continue;
-    autodiff::Grads in_grads = r->backward(out_grads);
+    autodiff::Grads in_grads;
+    {
+      BackwardScope scope(r->inputs);
+      in_grads = r->backward(out_grads);
+    }
     for (std::size_t i = 0; i < r->inputs.size() && i < in_grads.size(); ++i) {
       if (r->inputs[i] != 0 && in_grads[i].defined()) accumulate(grads, r->inputs[i], in_grads[i]);
     }

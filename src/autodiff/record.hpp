@@ -16,6 +16,12 @@ using Grads = std::vector<Tensor>;
 using BackwardFn = std::function<Grads(const Grads& output_grads)>;
 
 bool should_record(const std::vector<Tensor>& inputs);
+
+// Whether the backward pass now running needs the gradient of input x: false for an
+// input the tape does not differentiate (data fed to a conv, labels), true outside any
+// backward pass. Rules skip the work for the others, e.g. a first conv layer's input
+// gradient, which would otherwise cost as much as its forward pass.
+bool needs_gradient(const Tensor& x);
 void record(std::string_view op, const std::vector<Tensor>& inputs,
             const std::vector<Tensor>& outputs, BackwardFn backward);
 

@@ -87,8 +87,9 @@ class Backend {
   // out: (B, M, N) with Ba, Bb each B or 1.
   virtual void matmul(const Tensor& a, const Tensor& b, bool trans_a, bool trans_b,
                       Tensor& out) = 0;
-  // src viewed as (outer, n, inner) along the gather axis; indices int32/int64 in [0, n)
-  // (checked: ValueError otherwise); out: (outer, indices.size(), inner).
+  // src viewed as (outer, n, inner) along the gather axis; indices int32/int64 in [-n, n),
+  // negative ones counting from the end (checked: ValueError otherwise); out: (outer,
+  // indices.size(), inner).
   virtual void gather(const Tensor& src, int axis, const Tensor& indices, Tensor& out) = 0;
   // The adjoint of gather: out (zeroed by the caller) += updates at indices.
   virtual void scatter_add(const Tensor& updates, int axis, const Tensor& indices,

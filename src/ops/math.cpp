@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "ops/common.hpp"
+#include "ops/elementwise.hpp"
 
 namespace keras::ops {
 
@@ -12,6 +13,9 @@ using autodiff::Grads;
 using detail::sum_to;
 using kernels::BinaryOp;
 using kernels::UnaryOp;
+using detail::wants_gradient;
+
+namespace detail {
 
 namespace {
 
@@ -32,31 +36,49 @@ bool is_comparison(BinaryOp op) {
   }
 }
 
-// Runs a binary kernel on a and b promoted to `dtype` and broadcast together.
+}  // namespace
+
 Tensor binary_kernel(BinaryOp op, const Tensor& a, const Tensor& b, DType dtype) {
-  const Device device = detail::common_device({a, b});
-  Tensor x = detail::as_operand(a, dtype, device);
-  Tensor y = detail::as_operand(b, dtype, device);
+  const Device device = common_device({a, b});
+  Tensor x = as_operand(a, dtype, device);
+  Tensor y = as_operand(b, dtype, device);
   const Shape shape = broadcast_shapes(x.shape(), y.shape());
   Tensor out = Tensor::empty(shape, is_comparison(op) ? DType::bool_ : dtype, device);
-  detail::backend_of(out).binary(op, x, y, out);
+  backend_of(out).binary(op, x, y, out);
   return out;
 }
 
 Tensor binary_kernel(BinaryOp op, const Tensor& a, const Tensor& b) {
-  detail::require_defined(a, "binary op", "x1");
-  detail::require_defined(b, "binary op", "x2");
-  return binary_kernel(op, a, b, detail::result_type({a, b}));
+  require_defined(a, "binary op", "x1");
+  require_defined(b, "binary op", "x2");
+  return binary_kernel(op, a, b, result_type({a, b}));
 }
 
-Tensor unary_kernel(UnaryOp op, const Tensor& x, double alpha = 0.0) {
-  Tensor out = Tensor::empty(x.shape(),
-                             op == UnaryOp::isnan || op == UnaryOp::isfinite || op == UnaryOp::logical_not
-                                 ? DType::bool_
-                                 : x.dtype(),
-                             x.device());
-  detail::backend_of(x).unary(op, x, out, alpha);
+Tensor unary_kernel(UnaryOp op, const Tensor& x, double alpha) {
+  const bool predicate =
+      op == UnaryOp::isnan || op == UnaryOp::isfinite || op == UnaryOp::logical_not;
+  Tensor out = Tensor::empty(x.shape(), predicate ? DType::bool_ : x.dtype(), x.device());
+  backend_of(x).unary(op, x, out, alpha);
   return out;
+}
+
+bool wants_gradient(const Tensor& x) {
+  return x.defined() && !x.is_weak() && is_floating(x.dtype()) && autodiff::needs_gradient(x);
+}
+
+}  // namespace detail
+
+namespace {
+
+using detail::binary_kernel;
+using detail::unary_kernel;
+
+// The gradient g summed to x's shape and cast to x's dtype (an input promoted to a wider
+// float gets its gradient in its own dtype), or none when x cannot want one.
+Tensor grad_for(const Tensor& x, const Tensor& g) {
+  if (!wants_gradient(x)) return Tensor();
+  Tensor s = sum_to(g, x.shape());
+  return s.dtype() == x.dtype() ? s : cast(s, x.dtype());
 }
 
 // A floating unary function whose derivative is `dfdx(x, y)` (y the output).
@@ -76,9 +98,7 @@ Tensor float_unary(const char* name, UnaryOp op, const Tensor& input, D dfdx) {
 Tensor add(const Tensor& x1, const Tensor& x2) {
   Tensor out = binary_kernel(BinaryOp::add, x1, x2);
   autodiff::maybe_record("add", {x1, x2}, out, [&] {
-    return [s1 = x1.shape(), s2 = x2.shape()](const Tensor& g) -> Grads {
-      return {sum_to(g, s1), sum_to(g, s2)};
-    };
+    return [x1, x2](const Tensor& g) -> Grads { return {grad_for(x1, g), grad_for(x2, g)}; };
   });
   return out;
 }
@@ -86,8 +106,8 @@ Tensor add(const Tensor& x1, const Tensor& x2) {
 Tensor subtract(const Tensor& x1, const Tensor& x2) {
   Tensor out = binary_kernel(BinaryOp::subtract, x1, x2);
   autodiff::maybe_record("subtract", {x1, x2}, out, [&] {
-    return [s1 = x1.shape(), s2 = x2.shape()](const Tensor& g) -> Grads {
-      return {sum_to(g, s1), sum_to(negative(g), s2)};
+    return [x1, x2](const Tensor& g) -> Grads {
+      return {grad_for(x1, g), wants_gradient(x2) ? grad_for(x2, negative(g)) : Tensor()};
     };
   });
   return out;
@@ -97,7 +117,8 @@ Tensor multiply(const Tensor& x1, const Tensor& x2) {
   Tensor out = binary_kernel(BinaryOp::multiply, x1, x2);
   autodiff::maybe_record("multiply", {x1, x2}, out, [&] {
     return [x1, x2](const Tensor& g) -> Grads {
-      return {sum_to(multiply(g, x2), x1.shape()), sum_to(multiply(g, x1), x2.shape())};
+      return {wants_gradient(x1) ? grad_for(x1, multiply(g, x2)) : Tensor(),
+              wants_gradient(x2) ? grad_for(x2, multiply(g, x1)) : Tensor()};
     };
   });
   return out;
@@ -109,8 +130,10 @@ Tensor divide(const Tensor& x1, const Tensor& x2) {
   Tensor out = binary_kernel(BinaryOp::divide, x1, x2, dtype);
   autodiff::maybe_record("divide", {x1, x2}, out, [&] {
     return [x1, x2, out](const Tensor& g) -> Grads {
+      // d/dx1 = 1 / x2; d/dx2 = -x1 / x2^2 = -(g / x2) * out.
       Tensor g1 = divide(g, x2);
-      return {sum_to(g1, x1.shape()), sum_to(negative(multiply(g1, out)), x2.shape())};
+      return {grad_for(x1, g1),
+              wants_gradient(x2) ? grad_for(x2, negative(multiply(g1, out))) : Tensor()};
     };
   });
   return out;
@@ -118,6 +141,7 @@ Tensor divide(const Tensor& x1, const Tensor& x2) {
 
 Tensor true_divide(const Tensor& x1, const Tensor& x2) { return divide(x1, x2); }
 
+// Piecewise constant: no gradient, as in TF and JAX.
 Tensor floor_divide(const Tensor& x1, const Tensor& x2) {
   return binary_kernel(BinaryOp::floor_divide, x1, x2);
 }
@@ -125,8 +149,11 @@ Tensor floor_divide(const Tensor& x1, const Tensor& x2) {
 Tensor mod(const Tensor& x1, const Tensor& x2) {
   Tensor out = binary_kernel(BinaryOp::mod, x1, x2);
   autodiff::maybe_record("mod", {x1, x2}, out, [&] {
+    // mod(x1, x2) = x1 - floor(x1 / x2) * x2, the floor being locally constant.
     return [x1, x2](const Tensor& g) -> Grads {
-      return {sum_to(g, x1.shape()), sum_to(negative(multiply(g, floor_divide(x1, x2))), x2.shape())};
+      return {grad_for(x1, g), wants_gradient(x2)
+                                   ? grad_for(x2, negative(multiply(g, floor_divide(x1, x2))))
+                                   : Tensor()};
     };
   });
   return out;
@@ -136,11 +163,18 @@ Tensor power(const Tensor& x1, const Tensor& x2) {
   Tensor out = binary_kernel(BinaryOp::power, x1, x2);
   autodiff::maybe_record("power", {x1, x2}, out, [&] {
     return [x1, x2, out](const Tensor& g) -> Grads {
-      // d/dx1 = x2 * x1^(x2-1); d/dx2 = out * log(x1), taken as 0 where x1 <= 0.
-      Tensor g1 = multiply(g, multiply(x2, power(x1, subtract(x2, 1))));
-      Tensor safe_log = where(greater(x1, 0), log(where(greater(x1, 0), x1, 1)), 0);
-      Tensor g2 = multiply(g, multiply(out, safe_log));
-      return {sum_to(g1, x1.shape()), sum_to(g2, x2.shape())};
+      // d/dx1 = x2 * x1^(x2 - 1); d/dx2 = out * log(x1), taken as 0 where x1 <= 0 (as JAX
+      // does at x1 = 0; for x1 < 0 the real power is only defined at integer x2).
+      Tensor g1;
+      if (wants_gradient(x1))
+        g1 = grad_for(x1, multiply(g, multiply(x2, power(x1, subtract(x2, 1)))));
+      Tensor g2;
+      if (wants_gradient(x2)) {
+        Tensor positive = greater(x1, 0);
+        Tensor safe_log = where(positive, log(where(positive, x1, 1)), 0);
+        g2 = grad_for(x2, multiply(g, multiply(out, safe_log)));
+      }
+      return {g1, g2};
     };
   });
   return out;
@@ -148,15 +182,20 @@ Tensor power(const Tensor& x1, const Tensor& x2) {
 
 namespace {
 
-// minimum / maximum: the gradient goes to the selected input; ties split it evenly.
+// minimum / maximum: the gradient goes to the selected input, and at ties each input
+// gets half. This is JAX's rule (Keras's reference backend; PyTorch does the same);
+// TensorFlow gives the whole gradient to x1 at ties. Splitting keeps
+// maximum(x, y) + minimum(x, y) = x + y true for the gradients too.
 Tensor min_max(BinaryOp op, const char* name, const Tensor& x1, const Tensor& x2) {
   Tensor out = binary_kernel(op, x1, x2);
   autodiff::maybe_record(name, {x1, x2}, out, [&] {
     return [x1, x2, out](const Tensor& g) -> Grads {
       Tensor tie = equal(x1, x2);
-      Tensor w1 = where(tie, 0.5, cast(equal(x1, out), g.dtype()));
-      Tensor w2 = where(tie, 0.5, cast(equal(x2, out), g.dtype()));
-      return {sum_to(multiply(g, w1), x1.shape()), sum_to(multiply(g, w2), x2.shape())};
+      auto share = [&](const Tensor& x) {
+        if (!wants_gradient(x)) return Tensor();
+        return grad_for(x, multiply(g, where(tie, 0.5, cast(equal(x, out), g.dtype()))));
+      };
+      return {share(x1), share(x2)};
     };
   });
   return out;
@@ -175,9 +214,8 @@ Tensor negative(const Tensor& x) {
   detail::require_defined(x, "negative", "x");
   Tensor s = detail::strong(x);
   Tensor out = unary_kernel(UnaryOp::negative, s);
-  autodiff::maybe_record("negative", {s}, out, [] {
-    return [](const Tensor& g) -> Grads { return {negative(g)}; };
-  });
+  autodiff::maybe_record("negative", {s}, out,
+                         [] { return [](const Tensor& g) -> Grads { return {negative(g)}; }; });
   return out;
 }
 
@@ -234,7 +272,8 @@ Tensor log1p(const Tensor& x) {
                      [](const Tensor& xx, const Tensor&) { return reciprocal(add(xx, 1.0)); });
 }
 Tensor sin(const Tensor& x) {
-  return float_unary("sin", UnaryOp::sin, x, [](const Tensor& xx, const Tensor&) { return cos(xx); });
+  return float_unary("sin", UnaryOp::sin, x,
+                     [](const Tensor& xx, const Tensor&) { return cos(xx); });
 }
 Tensor cos(const Tensor& x) {
   return float_unary("cos", UnaryOp::cos, x,
@@ -257,18 +296,30 @@ Tensor erf(const Tensor& x) {
 // Rounding functions are piecewise constant: no gradient (as in TF / JAX).
 Tensor floor(const Tensor& x) { return unary_kernel(UnaryOp::floor, detail::to_float(x)); }
 Tensor ceil(const Tensor& x) { return unary_kernel(UnaryOp::ceil, detail::to_float(x)); }
-Tensor round(const Tensor& x) { return unary_kernel(UnaryOp::round, detail::to_float(x)); }
+// round keeps integer dtypes (Keras's Round.compute_output_spec); floor and ceil give floats.
+Tensor round(const Tensor& x) { return unary_kernel(UnaryOp::round, detail::strong(x)); }
 
 Tensor clip(const Tensor& x, const Tensor& x_min, const Tensor& x_max) {
   detail::require_defined(x, "clip", "x");
+  detail::require_defined(x_min, "clip", "x_min");
+  detail::require_defined(x_max, "clip", "x_max");
   Tensor s = detail::strong(x);
-  Tensor lo = detail::as_operand(x_min, s.dtype(), s.device());
-  Tensor hi = detail::as_operand(x_max, s.dtype(), s.device());
-  Tensor out = binary_kernel(BinaryOp::minimum, binary_kernel(BinaryOp::maximum, s, lo, s.dtype()), hi, s.dtype());
-  autodiff::maybe_record("clip", {s}, out, [&] {
-    return [s, lo, hi](const Tensor& g) -> Grads {
-      Tensor inside = logical_and(greater_equal(s, lo), less_equal(s, hi));
-      return {sum_to(where(inside, g, 0.0), s.shape())};
+  if (s.dtype() == DType::bool_) s = cast(s, DType::int32);  // as Keras
+  const DType dtype = s.dtype();
+  Tensor lo = detail::as_operand(x_min, dtype, s.device());
+  Tensor hi = detail::as_operand(x_max, dtype, s.device());
+  Tensor out =
+      binary_kernel(BinaryOp::minimum, binary_kernel(BinaryOp::maximum, s, lo, dtype), hi, dtype);
+  // x gets the gradient where lo <= x <= hi, a bound where x is strictly beyond it (as
+  // TF's clip_by_value); ties at a bound go to x.
+  autodiff::maybe_record("clip", {s, lo, hi}, out, [&] {
+    return [s, lo, hi, want_lo = wants_gradient(x_min),
+            want_hi = wants_gradient(x_max)](const Tensor& g) -> Grads {
+      Tensor below = less(s, lo);
+      Tensor above = greater(s, hi);
+      return {grad_for(s, where(logical_or(below, above), 0.0, g)),
+              want_lo ? grad_for(lo, where(below, g, 0.0)) : Tensor(),
+              want_hi ? grad_for(hi, where(above, g, 0.0)) : Tensor()};
     };
   });
   return out;
@@ -276,17 +327,20 @@ Tensor clip(const Tensor& x, const Tensor& x_min, const Tensor& x_max) {
 
 Tensor where(const Tensor& condition, const Tensor& x1, const Tensor& x2) {
   detail::require_defined(condition, "where", "condition");
+  detail::require_defined(x1, "where", "x1");
+  detail::require_defined(x2, "where", "x2");
   const DType dtype = detail::result_type({x1, x2});
   const Device device = detail::common_device({condition, x1, x2});
-  Tensor c = condition.dtype() == DType::bool_ ? condition : cast(condition, DType::bool_);
+  Tensor c = detail::as_operand(condition, DType::bool_, device);
   Tensor a = detail::as_operand(x1, dtype, device);
   Tensor b = detail::as_operand(x2, dtype, device);
   const Shape shape = broadcast_shapes(broadcast_shapes(c.shape(), a.shape()), b.shape());
   Tensor out = Tensor::empty(shape, dtype, device);
   detail::backend_of(out).where(c, a, b, out);
   autodiff::maybe_record("where", {c, a, b}, out, [&] {
-    return [c, sa = a.shape(), sb = b.shape()](const Tensor& g) -> Grads {
-      return {Tensor(), sum_to(where(c, g, 0.0), sa), sum_to(where(c, 0.0, g), sb)};
+    return [c, a, b](const Tensor& g) -> Grads {
+      return {Tensor(), wants_gradient(a) ? grad_for(a, where(c, g, 0.0)) : Tensor(),
+              wants_gradient(b) ? grad_for(b, where(c, 0.0, g)) : Tensor()};
     };
   });
   return out;

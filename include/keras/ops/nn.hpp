@@ -87,9 +87,11 @@ Tensor resize(const Tensor& images, const std::vector<std::int64_t>& size,
 Tensor batch_normalization(const Tensor& x, const Tensor& mean, const Tensor& variance,
                            std::int64_t axis, const Tensor& offset = {},
                            const Tensor& scale = {}, double epsilon = 1e-3);
-// Normalises over `axis` with the statistics of each sample, then gamma / beta.
+// Normalises over `axis` with the statistics of each sample, then gamma / beta. epsilon
+// defaults to Keras's backend.epsilon() (1e-7), as keras.ops.layer_normalization does (the
+// LayerNormalization layer's own default is 1e-3).
 Tensor layer_normalization(const Tensor& x, const Tensor& gamma = {}, const Tensor& beta = {},
-                           Axes axis = -1, double epsilon = 1e-3);
+                           Axes axis = -1, double epsilon = 1e-7);
 
 // Crossentropy primitives, per sample (reduced over `axis`), as keras.ops.*.
 // Probabilities are clipped to [epsilon, 1 - epsilon] with Keras's epsilon 1e-7.

@@ -1,9 +1,15 @@
 // Elementwise CPU kernels: fill, arange, cast, strided copy, unary and broadcasting
 // binary maps, where. The inner loops are written for the compiler to vectorise.
+#include <omp.h>
+
+#include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <limits>
+#include <string>
 
 #include "kernels/cpu/cpu_backend.hpp"
+#include "kernels/cpu/elementwise_fns.hpp"
 #include "kernels/cpu/loops.hpp"
 
 namespace keras::kernels::cpu {
@@ -19,76 +25,71 @@ const T* ptr(const Tensor& t) {
   return static_cast<const T*>(t.raw_data());
 }
 
-// Runs f(i) for i in [0, n), in parallel above the threshold.
-template <class F>
-void parallel_for(std::int64_t n, F&& f) {
-#pragma omp parallel for simd if (n >= kParallelThreshold) schedule(static)
-  for (std::int64_t i = 0; i < n; ++i) f(i);
+// Calls body(begin, end) on contiguous chunks covering [0, n): one chunk per thread above
+// the parallel threshold, else one. Chunks start on multiples of 16 elements so no two
+// threads write the same cache line.
+template <class Body>
+void parallel_chunks(std::int64_t n, Body&& body) {
+  if (n < kParallelThreshold || omp_get_max_threads() == 1) {
+    if (n > 0) body(std::int64_t{0}, n);
+    return;
+  }
+#pragma omp parallel
+  {
+    const std::int64_t threads = omp_get_num_threads();
+    const std::int64_t per = ((n + threads - 1) / threads + 15) / 16 * 16;
+    const std::int64_t begin = std::min(n, omp_get_thread_num() * per);
+    const std::int64_t end = std::min(n, begin + per);
+    if (begin < end) body(begin, end);
+  }
+}
+
+// out[i] = f(in[i]) over one chunk. The pointers are plain locals here (not captured by
+// reference, which makes GCC reload them every iteration and give up vectorising).
+// bool inputs are read as bytes (GCC vectorises `byte != 0`, not a loaded `bool`).
+template <class In, class Out, class F>
+void map_run(const In* in, Out* out, std::int64_t n, F f) {
+  if constexpr (std::is_same_v<In, bool>) {
+    const auto* bytes = reinterpret_cast<const std::uint8_t*>(in);
+#pragma omp simd
+    for (std::int64_t i = 0; i < n; ++i) out[i] = f(bytes[i] != 0);
+  } else {
+#pragma omp simd
+    for (std::int64_t i = 0; i < n; ++i) out[i] = f(in[i]);
+  }
+}
+
+template <class In, class Out, class F>
+void map(const In* in, Out* out, std::int64_t n, F f) {
+  parallel_chunks(n, [=](std::int64_t begin, std::int64_t end) {
+    map_run(in + begin, out + begin, end - begin, f);
+  });
+}
+
+template <class T>
+void fill_run(T* out, std::int64_t n, T value) {
+#pragma omp simd
+  for (std::int64_t i = 0; i < n; ++i) out[i] = value;
 }
 
 // ---- unary -------------------------------------------------------------------------
 
-template <class T>
-struct UnaryFn {
-  UnaryOp op;
-  T alpha;
-
-  T operator()(T x) const {
-    if constexpr (std::is_same_v<T, bool>) {
-      return op == UnaryOp::logical_not ? !x : x;
-    } else if constexpr (std::is_integral_v<T>) {
-      switch (op) {
-        case UnaryOp::negative: return static_cast<T>(-x);
-        case UnaryOp::abs: return x < 0 ? static_cast<T>(-x) : x;
-        case UnaryOp::sign: return static_cast<T>((x > 0) - (x < 0));
-        case UnaryOp::square: return static_cast<T>(x * x);
-        case UnaryOp::relu: return x > 0 ? x : T{0};
-        default: return x;
-      }
-    } else {
-      switch (op) {
-        case UnaryOp::negative: return -x;
-        case UnaryOp::abs: return std::abs(x);
-        case UnaryOp::sign: return static_cast<T>((x > 0) - (x < 0));
-        case UnaryOp::square: return x * x;
-        case UnaryOp::sqrt: return std::sqrt(x);
-        case UnaryOp::rsqrt: return T{1} / std::sqrt(x);
-        case UnaryOp::reciprocal: return T{1} / x;
-        case UnaryOp::exp: return std::exp(x);
-        case UnaryOp::expm1: return std::expm1(x);
-        case UnaryOp::log: return std::log(x);
-        case UnaryOp::log1p: return std::log1p(x);
-        case UnaryOp::sin: return std::sin(x);
-        case UnaryOp::cos: return std::cos(x);
-        case UnaryOp::tan: return std::tan(x);
-        case UnaryOp::tanh: return std::tanh(x);
-        case UnaryOp::sigmoid: return T{1} / (T{1} + std::exp(-x));
-        case UnaryOp::relu: return x > 0 ? x : T{0};
-        case UnaryOp::softplus: return std::max(x, T{0}) + std::log1p(std::exp(-std::abs(x)));
-        case UnaryOp::erf: return std::erf(x);
-        case UnaryOp::floor: return std::floor(x);
-        case UnaryOp::ceil: return std::ceil(x);
-        case UnaryOp::round: return std::nearbyint(x);
-        case UnaryOp::leaky_relu: return x > 0 ? x : alpha * x;
-        case UnaryOp::elu: return x > 0 ? x : alpha * std::expm1(x);
-        default: return x;
-      }
-    }
-  }
-};
-
-// A unary op specialised at compile time, so each loop body is branch-free.
 template <UnaryOp Op, class T>
 void unary_loop(const T* in, T* out, std::int64_t n, T alpha) {
-  const UnaryFn<T> f{Op, alpha};
-  parallel_for(n, [&](std::int64_t i) { out[i] = f(in[i]); });
+  if constexpr (unary_supported<Op, T>()) {
+    map(in, out, n, UnaryFn<Op, T>{alpha});
+  } else {
+    throw ValueError("unary kernel has no " + std::string(dtype_name(dtype_of<T>())) + " version");
+  }
 }
 
 template <class T>
 void unary_typed(UnaryOp op, const T* in, T* out, std::int64_t n, T alpha) {
   switch (op) {
-#define KERAS_UNARY_CASE(name) \
-  case UnaryOp::name: unary_loop<UnaryOp::name, T>(in, out, n, alpha); return;
+#define KERAS_UNARY_CASE(name)                       \
+  case UnaryOp::name:                                \
+    unary_loop<UnaryOp::name, T>(in, out, n, alpha); \
+    return;
     KERAS_UNARY_CASE(negative)
     KERAS_UNARY_CASE(abs)
     KERAS_UNARY_CASE(sign)
@@ -115,7 +116,9 @@ void unary_typed(UnaryOp op, const T* in, T* out, std::int64_t n, T alpha) {
     KERAS_UNARY_CASE(leaky_relu)
     KERAS_UNARY_CASE(elu)
 #undef KERAS_UNARY_CASE
-    default: break;
+    case UnaryOp::isnan:
+    case UnaryOp::isfinite:
+      break;  // predicates: see predicate()
   }
   throw ValueError("unsupported unary kernel");
 }
@@ -124,83 +127,36 @@ template <class T>
 void predicate(UnaryOp op, const T* in, bool* out, std::int64_t n) {
   if constexpr (std::is_floating_point_v<T>) {
     if (op == UnaryOp::isnan) {
-      parallel_for(n, [&](std::int64_t i) { out[i] = std::isnan(in[i]); });
+      map(in, out, n, [](T x) { return x != x; });
     } else {
-      parallel_for(n, [&](std::int64_t i) { out[i] = std::isfinite(in[i]); });
+      // |x| <= max is false for inf and NaN; unlike std::isfinite it vectorises.
+      map(in, out, n, [](T x) { return std::abs(x) <= std::numeric_limits<T>::max(); });
     }
   } else {
     const bool value = op == UnaryOp::isfinite;
-    parallel_for(n, [&](std::int64_t i) { out[i] = value; (void)in; });
+    parallel_chunks(n, [=](std::int64_t begin, std::int64_t end) {
+      fill_run(out + begin, end - begin, value);
+    });
   }
 }
 
 // ---- binary ------------------------------------------------------------------------
 
 template <BinaryOp Op, class T>
-struct BinaryFn {
-  auto operator()(T a, T b) const {
-    if constexpr (Op == BinaryOp::add) return static_cast<T>(a + b);
-    if constexpr (Op == BinaryOp::subtract) return static_cast<T>(a - b);
-    if constexpr (Op == BinaryOp::multiply) return static_cast<T>(a * b);
-    if constexpr (Op == BinaryOp::divide) return static_cast<T>(a / b);
-    if constexpr (Op == BinaryOp::power) {
-      if constexpr (std::is_integral_v<T>) {
-        return static_cast<T>(std::pow(static_cast<double>(a), static_cast<double>(b)));
-      } else {
-        return static_cast<T>(std::pow(a, b));
-      }
-    }
-    if constexpr (Op == BinaryOp::minimum) return a < b ? a : b;
-    if constexpr (Op == BinaryOp::maximum) return a > b ? a : b;
-    if constexpr (Op == BinaryOp::floor_divide) {
-      if constexpr (std::is_floating_point_v<T>) {
-        return std::floor(a / b);
-      } else if constexpr (std::is_same_v<T, bool>) {
-        return a;
-      } else {
-        if (b == 0) return T{0};
-        T q = a / b;
-        return static_cast<T>((a % b != 0 && ((a < 0) != (b < 0))) ? q - 1 : q);
-      }
-    }
-    if constexpr (Op == BinaryOp::mod) {
-      // Python's convention: the result takes the divisor's sign.
-      if constexpr (std::is_floating_point_v<T>) {
-        T r = std::fmod(a, b);
-        return (r != 0 && ((r < 0) != (b < 0))) ? r + b : r;
-      } else if constexpr (std::is_same_v<T, bool>) {
-        return false;
-      } else {
-        if (b == 0) return T{0};
-        T r = static_cast<T>(a % b);
-        return static_cast<T>((r != 0 && ((r < 0) != (b < 0))) ? r + b : r);
-      }
-    }
-    if constexpr (Op == BinaryOp::equal) return a == b;
-    if constexpr (Op == BinaryOp::not_equal) return a != b;
-    if constexpr (Op == BinaryOp::less) return a < b;
-    if constexpr (Op == BinaryOp::less_equal) return a <= b;
-    if constexpr (Op == BinaryOp::greater) return a > b;
-    if constexpr (Op == BinaryOp::greater_equal) return a >= b;
-    if constexpr (Op == BinaryOp::logical_and) return static_cast<bool>(a) && static_cast<bool>(b);
-    if constexpr (Op == BinaryOp::logical_or) return static_cast<bool>(a) || static_cast<bool>(b);
-    if constexpr (Op == BinaryOp::logical_xor) return static_cast<bool>(a) != static_cast<bool>(b);
-  }
-};
-
-template <BinaryOp Op, class T>
 void binary_loop(const Tensor& a, const Tensor& b, Tensor& out) {
-  using R = decltype(BinaryFn<Op, T>{}(T{}, T{}));
+  using R = typename BinaryFn<Op, T>::Result;
   const T* pa = ptr<T>(a);
   const T* pb = ptr<T>(b);
   R* po = static_cast<R*>(out.raw_data());
   const BinaryFn<Op, T> f;
-  const Iteration it = collapse(out.shape(), {broadcast_strides(a.shape(), out.shape()),
-                                              broadcast_strides(b.shape(), out.shape()),
-                                              contiguous_strides(out.shape())});
+  const Iteration it = collapse(
+      out.shape(), {broadcast_strides(a.shape(), out.shape()),
+                    broadcast_strides(b.shape(), out.shape()), contiguous_strides(out.shape())});
   const std::size_t last = it.shape.size() - 1;
   const std::int64_t sa = it.strides[0][last];
   const std::int64_t sb = it.strides[1][last];
+  // Runs are contiguous or broadcast (stride 0) in each input for every numpy
+  // broadcast; the strided loop only serves strides the collapse could not merge.
   for_each_run(it, [&](const std::int64_t* off, std::int64_t n) {
     const T* x = pa + off[0];
     const T* y = pb + off[1];
@@ -225,8 +181,10 @@ void binary_loop(const Tensor& a, const Tensor& b, Tensor& out) {
 template <class T>
 void binary_typed(BinaryOp op, const Tensor& a, const Tensor& b, Tensor& out) {
   switch (op) {
-#define KERAS_BINARY_CASE(name) \
-  case BinaryOp::name: binary_loop<BinaryOp::name, T>(a, b, out); return;
+#define KERAS_BINARY_CASE(name)                \
+  case BinaryOp::name:                         \
+    binary_loop<BinaryOp::name, T>(a, b, out); \
+    return;
     KERAS_BINARY_CASE(add)
     KERAS_BINARY_CASE(subtract)
     KERAS_BINARY_CASE(multiply)
@@ -247,6 +205,36 @@ void binary_typed(BinaryOp op, const Tensor& a, const Tensor& b, Tensor& out) {
     KERAS_BINARY_CASE(logical_xor)
 #undef KERAS_BINARY_CASE
   }
+  throw ValueError("unsupported binary kernel");
+}
+
+// ---- where -------------------------------------------------------------------------
+
+// One run of where(). The condition is read as bytes: GCC does not vectorise a select on
+// a loaded `bool` (it emits a mispredicting branch per element), but does on `c != 0`.
+// Contiguous or broadcast operands get vectorised loops (the gradient pattern
+// where(mask, g, 0) is contiguous / contiguous / scalar).
+template <class T>
+void where_run(const std::uint8_t* c, const T* a, const T* b, T* out, std::int64_t n,
+               std::int64_t sc, std::int64_t sa, std::int64_t sb) {
+  if (sc == 1 && sa == 1 && sb == 1) {
+#pragma omp simd
+    for (std::int64_t i = 0; i < n; ++i) out[i] = c[i] != 0 ? a[i] : b[i];
+  } else if (sc == 1 && sa == 1 && sb == 0) {
+    const T bv = *b;
+#pragma omp simd
+    for (std::int64_t i = 0; i < n; ++i) out[i] = c[i] != 0 ? a[i] : bv;
+  } else if (sc == 1 && sa == 0 && sb == 1) {
+    const T av = *a;
+#pragma omp simd
+    for (std::int64_t i = 0; i < n; ++i) out[i] = c[i] != 0 ? av : b[i];
+  } else if (sc == 0) {
+    const T* src = *c != 0 ? a : b;
+    const std::int64_t s = *c != 0 ? sa : sb;
+    for (std::int64_t i = 0; i < n; ++i) out[i] = src[i * s];
+  } else {
+    for (std::int64_t i = 0; i < n; ++i) out[i] = c[i * sc] != 0 ? a[i * sa] : b[i * sb];
+  }
 }
 
 }  // namespace
@@ -256,7 +244,9 @@ void CpuBackend::fill(Tensor& out, double value) {
     using T = decltype(zero);
     T* p = ptr<T>(out);
     const T v = static_cast<T>(value);
-    parallel_for(out.size(), [&](std::int64_t i) { p[i] = v; });
+    parallel_chunks(out.size(), [=](std::int64_t begin, std::int64_t end) {
+      fill_run(p + begin, end - begin, v);
+    });
   });
 }
 
@@ -264,8 +254,11 @@ void CpuBackend::arange(double start, double step, Tensor& out) {
   dispatch(out.dtype(), [&](auto zero) {
     using T = decltype(zero);
     T* p = ptr<T>(out);
-    parallel_for(out.size(),
-                 [&](std::int64_t i) { p[i] = static_cast<T>(start + static_cast<double>(i) * step); });
+    parallel_chunks(out.size(), [=](std::int64_t begin, std::int64_t end) {
+      for (std::int64_t i = begin; i < end; ++i) {
+        p[i] = static_cast<T>(start + static_cast<double>(i) * step);
+      }
+    });
   });
 }
 
@@ -276,11 +269,13 @@ void CpuBackend::cast(const Tensor& in, Tensor& out) {
       using Out = decltype(zout);
       const In* src = ptr<In>(in);
       Out* dst = ptr<Out>(out);
-      parallel_for(in.size(), [&](std::int64_t i) {
+      map(src, dst, in.size(), [](In x) {
         if constexpr (std::is_same_v<Out, bool>) {
-          dst[i] = src[i] != In{0};
+          return x != In{0};
+        } else if constexpr (std::is_same_v<In, bool>) {
+          return x ? Out{1} : Out{0};  // a select vectorises; the bool conversion does not
         } else {
-          dst[i] = static_cast<Out>(src[i]);
+          return static_cast<Out>(x);
         }
       });
     });
@@ -325,22 +320,20 @@ void CpuBackend::binary(BinaryOp op, const Tensor& a, const Tensor& b, Tensor& o
 void CpuBackend::where(const Tensor& condition, const Tensor& a, const Tensor& b, Tensor& out) {
   dispatch(out.dtype(), [&](auto zero) {
     using T = decltype(zero);
-    const bool* pc = ptr<bool>(condition);
+    const auto* pc = static_cast<const std::uint8_t*>(condition.raw_data());
     const T* pa = ptr<T>(a);
     const T* pb = ptr<T>(b);
     T* po = ptr<T>(out);
-    const Iteration it = collapse(out.shape(), {broadcast_strides(condition.shape(), out.shape()),
-                                                broadcast_strides(a.shape(), out.shape()),
-                                                broadcast_strides(b.shape(), out.shape()),
-                                                contiguous_strides(out.shape())});
+    const Iteration it = collapse(
+        out.shape(), {broadcast_strides(condition.shape(), out.shape()),
+                      broadcast_strides(a.shape(), out.shape()),
+                      broadcast_strides(b.shape(), out.shape()), contiguous_strides(out.shape())});
     const std::size_t last = it.shape.size() - 1;
     const std::int64_t sc = it.strides[0][last];
     const std::int64_t sa = it.strides[1][last];
     const std::int64_t sb = it.strides[2][last];
     for_each_run(it, [&](const std::int64_t* off, std::int64_t n) {
-      for (std::int64_t i = 0; i < n; ++i) {
-        po[off[3] + i] = pc[off[0] + i * sc] ? pa[off[1] + i * sa] : pb[off[2] + i * sb];
-      }
+      where_run(pc + off[0], pa + off[1], pb + off[2], po + off[3], n, sc, sa, sb);
     });
   });
 }
