@@ -18,6 +18,8 @@ namespace keras {
 
 namespace detail {
 
+struct KerasHistory;
+
 // A block of device memory, returned to the device's allocator when the last tensor
 // using it goes away. `data` is null for meta tensors.
 struct Storage {
@@ -43,6 +45,10 @@ struct TensorImpl {
   // the variable behind every read.
   std::uint64_t id = 0;
   bool trainable_variable = false;
+  // Symbolic tensors (KerasTensors) only: the graph node that makes this tensor.
+  std::shared_ptr<const KerasHistory> keras_history;
+  // The mask a layer attached to this tensor (Keras's _keras_mask), if any.
+  std::shared_ptr<TensorImpl> keras_mask;
 };
 
 std::uint64_t next_tensor_id();

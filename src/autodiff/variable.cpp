@@ -38,6 +38,10 @@ Variable::Variable(const Tensor& initial_value, VariableOptions options)
 
 Tensor Variable::value() const {
   if (!state_) throw ValueError("Reading an undefined Variable");
+  // Under a shape-only probe (the default device is meta), a read is shape-only too.
+  if (default_device().type == DeviceType::meta) {
+    return Tensor::empty(state_->value.shape(), state_->value.dtype(), default_device());
+  }
   auto impl = std::make_shared<detail::TensorImpl>(*state_->value.impl());
   impl->id = state_->id;
   impl->trainable_variable = state_->trainable;

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <string>
 
+#include "graph/symbolic.hpp"
 #include "keras/ops/nn.hpp"
 #include "keras/random.hpp"
 #include "ops/common.hpp"
@@ -25,6 +26,7 @@ constexpr double kSeluScale = 1.05070098735548049341933498529;
 
 // Integer inputs stay integers, as keras.ops.relu.
 Tensor relu(const Tensor& x) {
+  KERAS_SYMBOLIC_OP("relu", relu(in[0]), x);
   detail::require_defined(x, "relu", "x");
   Tensor s = detail::strong(x);
   Tensor y = detail::unary_kernel(UnaryOp::relu, s);
@@ -36,6 +38,7 @@ Tensor relu(const Tensor& x) {
 }
 
 Tensor relu6(const Tensor& x) {
+  KERAS_SYMBOLIC_OP("relu6", relu6(in[0]), x);
   detail::require_defined(x, "relu6", "x");
   Tensor s = detail::strong(x);
   Tensor y = detail::binary_kernel(BinaryOp::minimum, detail::unary_kernel(UnaryOp::relu, s), 6,
@@ -50,6 +53,7 @@ Tensor relu6(const Tensor& x) {
 }
 
 Tensor leaky_relu(const Tensor& x, double negative_slope) {
+  KERAS_SYMBOLIC_OP("leaky_relu", leaky_relu(in[0], negative_slope), x);
   detail::require_defined(x, "leaky_relu", "x");
   Tensor s = detail::to_float(x);
   Tensor y = detail::unary_kernel(UnaryOp::leaky_relu, s, negative_slope);
@@ -63,6 +67,7 @@ Tensor leaky_relu(const Tensor& x, double negative_slope) {
 }
 
 Tensor elu(const Tensor& x, double alpha) {
+  KERAS_SYMBOLIC_OP("elu", elu(in[0], alpha), x);
   detail::require_defined(x, "elu", "x");
   Tensor s = detail::to_float(x);
   Tensor y = detail::unary_kernel(UnaryOp::elu, s, alpha);
@@ -75,9 +80,13 @@ Tensor elu(const Tensor& x, double alpha) {
   return y;
 }
 
-Tensor selu(const Tensor& x) { return multiply(elu(x, kSeluAlpha), kSeluScale); }
+Tensor selu(const Tensor& x) {
+  KERAS_SYMBOLIC_OP("selu", selu(in[0]), x);
+  return multiply(elu(x, kSeluAlpha), kSeluScale);
+}
 
 Tensor gelu(const Tensor& x, bool approximate) {
+  KERAS_SYMBOLIC_OP("gelu", gelu(in[0], approximate), x);
   detail::require_defined(x, "gelu", "x");
   Tensor s = detail::to_float(x);
   if (approximate) {
@@ -91,6 +100,7 @@ Tensor gelu(const Tensor& x, bool approximate) {
 }
 
 Tensor sigmoid(const Tensor& x) {
+  KERAS_SYMBOLIC_OP("sigmoid", sigmoid(in[0]), x);
   detail::require_defined(x, "sigmoid", "x");
   Tensor s = detail::to_float(x);
   Tensor y = detail::unary_kernel(UnaryOp::sigmoid, s);
@@ -100,17 +110,25 @@ Tensor sigmoid(const Tensor& x) {
   return y;
 }
 
-Tensor hard_sigmoid(const Tensor& x) { return divide(relu6(add(x, 3.0)), 6.0); }
+Tensor hard_sigmoid(const Tensor& x) {
+  KERAS_SYMBOLIC_OP("hard_sigmoid", hard_sigmoid(in[0]), x);
+  return divide(relu6(add(x, 3.0)), 6.0);
+}
 
 Tensor silu(const Tensor& x) {
+  KERAS_SYMBOLIC_OP("silu", silu(in[0]), x);
   detail::require_defined(x, "silu", "x");
   Tensor s = detail::to_float(x);
   return multiply(s, sigmoid(s));
 }
 
-Tensor swish(const Tensor& x) { return silu(x); }
+Tensor swish(const Tensor& x) {
+  KERAS_SYMBOLIC_OP("swish", swish(in[0]), x);
+  return silu(x);
+}
 
 Tensor softplus(const Tensor& x) {
+  KERAS_SYMBOLIC_OP("softplus", softplus(in[0]), x);
   detail::require_defined(x, "softplus", "x");
   Tensor s = detail::to_float(x);
   Tensor y = detail::unary_kernel(UnaryOp::softplus, s);
@@ -121,12 +139,14 @@ Tensor softplus(const Tensor& x) {
 }
 
 Tensor softsign(const Tensor& x) {
+  KERAS_SYMBOLIC_OP("softsign", softsign(in[0]), x);
   detail::require_defined(x, "softsign", "x");
   Tensor s = detail::to_float(x);
   return divide(s, add(abs(s), 1.0));
 }
 
 Tensor l2_normalize(const Tensor& x, std::int64_t axis, double epsilon) {
+  KERAS_SYMBOLIC_OP("l2_normalize", l2_normalize(in[0], axis, epsilon), x);
   detail::require_defined(x, "l2_normalize", "x");
   Tensor s = detail::to_float(x);
   Tensor squared_norm = sum(square(s), axis, /*keepdims=*/true);
@@ -161,6 +181,7 @@ Shape concrete_noise_shape(const Shape& noise_shape, const Shape& x_shape) {
 }  // namespace
 
 Tensor dropout(const Tensor& x, double rate, const DropoutOptions& options) {
+  KERAS_SYMBOLIC_OP("dropout", dropout(in[0], rate, options), x);
   detail::require_defined(x, "dropout", "x");
   if (!(rate >= 0.0 && rate <= 1.0)) {
     throw ValueError(

@@ -8,6 +8,13 @@ Device common_device(const std::vector<Tensor>& inputs) {
   const Tensor* first = nullptr;
   for (const auto& t : inputs) {
     if (!t.defined() || t.is_weak()) continue;
+    if (t.impl()->keras_history) {
+      throw NotImplementedError("This op cannot take a symbolic tensor (KerasTensor " + shape_str(t.shape()) +
+                                ") yet; wrap the computation in a layers::Lambda");
+    }
+    // Shape-only tensors win: a layer probed for its output shape mixes them with its
+    // real weights and constants, and no kernel must run.
+    if (t.device().type == DeviceType::meta) return t.device();
     if (first == nullptr) {
       first = &t;
     } else if (!(t.device() == first->device())) {

@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "keras/ops/nn.hpp"
+#include "graph/symbolic.hpp"
 #include "ops/common.hpp"
 #include "ops/spatial.hpp"
 
@@ -95,6 +96,7 @@ std::string shapes_of(const Tensor& x, const Tensor& w) {
 }  // namespace
 
 Tensor conv(const Tensor& inputs, const Tensor& kernel, const ConvOptions& options) {
+  KERAS_SYMBOLIC_OP("conv", conv(in[0], in[1], options), inputs, kernel);
   detail::require_defined(inputs, "conv", "inputs");
   detail::require_defined(kernel, "conv", "kernel");
   const auto [x, w] = float_operands(inputs, kernel);
@@ -130,6 +132,7 @@ Tensor conv(const Tensor& inputs, const Tensor& kernel, const ConvOptions& optio
 }
 
 Tensor depthwise_conv(const Tensor& inputs, const Tensor& kernel, const ConvOptions& options) {
+  KERAS_SYMBOLIC_OP("depthwise_conv", depthwise_conv(in[0], in[1], options), inputs, kernel);
   detail::require_defined(inputs, "depthwise_conv", "inputs");
   detail::require_defined(kernel, "depthwise_conv", "kernel");
   const int rank = detail::spatial_rank("depthwise_conv", inputs);
@@ -150,6 +153,7 @@ Tensor depthwise_conv(const Tensor& inputs, const Tensor& kernel, const ConvOpti
 }
 
 Tensor conv_transpose(const Tensor& inputs, const Tensor& kernel, const ConvTransposeOptions& options) {
+  KERAS_SYMBOLIC_OP("conv_transpose", conv_transpose(in[0], in[1], options), inputs, kernel);
   detail::require_defined(inputs, "conv_transpose", "inputs");
   detail::require_defined(kernel, "conv_transpose", "kernel");
   const auto [x, w] = float_operands(inputs, kernel);

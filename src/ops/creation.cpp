@@ -2,6 +2,7 @@
 
 #include <cmath>
 
+#include "graph/symbolic.hpp"
 #include "ops/common.hpp"
 
 namespace keras::ops {
@@ -16,6 +17,7 @@ Tensor zeros(const Shape& shape, DType dtype) { return full(shape, 0.0, dtype); 
 Tensor ones(const Shape& shape, DType dtype) { return full(shape, 1.0, dtype); }
 
 Tensor full_like(const Tensor& x, double fill_value) {
+  KERAS_SYMBOLIC_OP("full_like", full_like(in[0], fill_value), x);
   detail::require_defined(x, "full_like", "x");
   Tensor s = detail::strong(x);
   Tensor out = Tensor::empty(s.shape(), s.dtype(), s.device());
@@ -23,8 +25,14 @@ Tensor full_like(const Tensor& x, double fill_value) {
   return out;
 }
 
-Tensor zeros_like(const Tensor& x) { return full_like(x, 0.0); }
-Tensor ones_like(const Tensor& x) { return full_like(x, 1.0); }
+Tensor zeros_like(const Tensor& x) {
+  KERAS_SYMBOLIC_OP("zeros_like", zeros_like(in[0]), x);
+  return full_like(x, 0.0);
+}
+Tensor ones_like(const Tensor& x) {
+  KERAS_SYMBOLIC_OP("ones_like", ones_like(in[0]), x);
+  return full_like(x, 1.0);
+}
 
 Tensor arange(double start, double stop, double step, DType dtype) {
   if (step == 0.0) throw ValueError("arange: `step` must not be zero");
@@ -45,6 +53,9 @@ Tensor eye(std::int64_t n, std::int64_t m, std::int64_t k, DType dtype) {
   return cast(equal(add(rows, static_cast<int>(k)), cols), dtype);
 }
 
-Tensor convert_to_tensor(const Tensor& x) { return detail::strong(x); }
+Tensor convert_to_tensor(const Tensor& x) {
+  KERAS_SYMBOLIC_OP("convert_to_tensor", convert_to_tensor(in[0]), x);
+  return detail::strong(x);
+}
 
 }  // namespace keras::ops

@@ -7,6 +7,7 @@
 //    -sum(target * log_softmax(x)) (softmax_cross_entropy_with_logits).
 // Shape errors use Keras's wording.
 #include "keras/ops/nn.hpp"
+#include "graph/symbolic.hpp"
 #include "ops/common.hpp"
 
 namespace keras::ops {
@@ -60,6 +61,7 @@ void require_axis(const char* op, const Tensor& output, std::int64_t axis) {
 }  // namespace
 
 Tensor binary_crossentropy(const Tensor& target, const Tensor& output, bool from_logits) {
+  KERAS_SYMBOLIC_OP("binary_crossentropy", binary_crossentropy(in[0], in[1], from_logits), target, output);
   auto [t, o] = as_float_pair("binary_crossentropy", target, output);
   require_same_shape(t, o);
   if (from_logits) return subtract(softplus(o), multiply(o, t));
@@ -69,6 +71,8 @@ Tensor binary_crossentropy(const Tensor& target, const Tensor& output, bool from
 
 Tensor categorical_crossentropy(const Tensor& target, const Tensor& output, bool from_logits,
                                 std::int64_t axis) {
+  KERAS_SYMBOLIC_OP("categorical_crossentropy",
+                    categorical_crossentropy(in[0], in[1], from_logits, axis), target, output);
   auto [t, o] = as_float_pair("categorical_crossentropy", target, output);
   if (t.ndim() < 1) {
     throw ValueError("Arguments `target` and `output` must be at least rank 1. " + received(t, o));
@@ -80,6 +84,8 @@ Tensor categorical_crossentropy(const Tensor& target, const Tensor& output, bool
 
 Tensor sparse_categorical_crossentropy(const Tensor& target, const Tensor& output, bool from_logits,
                                        std::int64_t axis) {
+  KERAS_SYMBOLIC_OP("sparse_categorical_crossentropy",
+                    sparse_categorical_crossentropy(in[0], in[1], from_logits, axis), target, output);
   detail::require_defined(target, "sparse_categorical_crossentropy", "target");
   detail::require_defined(output, "sparse_categorical_crossentropy", "output");
   Tensor o = detail::to_float(output);

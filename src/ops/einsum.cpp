@@ -9,6 +9,7 @@
 
 #include "keras/ops/linalg.hpp"
 #include "ops/batched_matmul.hpp"
+#include "graph/symbolic.hpp"
 #include "ops/common.hpp"
 
 namespace keras::ops {
@@ -213,6 +214,7 @@ Term contract(const Term& x, const Term& y, const Labels& keep, const std::strin
 }  // namespace
 
 Tensor einsum(const std::string& subscripts, const std::vector<Tensor>& operands) {
+  KERAS_SYMBOLIC_OP_ON("einsum", operands, einsum(subscripts, in));
   std::string spec;
   for (char ch : subscripts) {
     if (ch != ' ') spec += ch;

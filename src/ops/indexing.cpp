@@ -2,6 +2,7 @@
 // (flat indices into a take) and one_hot.
 #include <numeric>
 
+#include "graph/symbolic.hpp"
 #include "keras/ops/manipulation.hpp"
 #include "ops/common.hpp"
 
@@ -30,6 +31,8 @@ Tensor checked_indices(const char* op, const Tensor& indices, const Device& devi
   }
   // An integer literal index goes wherever x is.
   Tensor idx = indices.is_weak() ? detail::as_operand(indices, DType::int32, device) : indices;
+  // A shape-only probe of x takes any indices (they are not read).
+  if (device.type == DeviceType::meta) return idx.to(device);
   if (!(idx.device() == device)) {
     throw ValueError(std::string(op) + ": `indices` are on " + device_name(idx.device()) +
                      " but x is on " + device_name(device));
@@ -80,6 +83,7 @@ Tensor take_axis(const Tensor& x, const Tensor& indices, int axis) {
 }  // namespace
 
 Tensor take(const Tensor& x, const Tensor& indices, std::optional<std::int64_t> axis) {
+  KERAS_SYMBOLIC_OP("take", take(in[0], in[1], axis), x, indices);
   detail::require_defined(x, "take", "x");
   Tensor s = detail::strong(x);
   Tensor idx = checked_indices("take", indices, s.device());
@@ -87,9 +91,13 @@ Tensor take(const Tensor& x, const Tensor& indices, std::optional<std::int64_t> 
   return take_axis(s, idx, normalize_axis(*axis, s.ndim()));
 }
 
-Tensor gather(const Tensor& x, const Tensor& indices, std::int64_t axis) { return take(x, indices, axis); }
+Tensor gather(const Tensor& x, const Tensor& indices, std::int64_t axis) {
+  KERAS_SYMBOLIC_OP("gather", gather(in[0], in[1], axis), x, indices);
+  return take(x, indices, axis);
+}
 
 Tensor take_along_axis(const Tensor& x, const Tensor& indices, std::int64_t axis) {
+  KERAS_SYMBOLIC_OP("take_along_axis", take_along_axis(in[0], in[1], axis), x, indices);
   detail::require_defined(x, "take_along_axis", "x");
   Tensor s = detail::strong(x);
   Tensor idx = checked_indices("take_along_axis", indices, s.device());
@@ -124,6 +132,7 @@ Tensor take_along_axis(const Tensor& x, const Tensor& indices, std::int64_t axis
 }
 
 Tensor one_hot(const Tensor& x, std::int64_t num_classes, std::int64_t axis, DType dtype) {
+  KERAS_SYMBOLIC_OP("one_hot", one_hot(in[0], num_classes, axis, dtype), x);
   detail::require_defined(x, "one_hot", "x");
   Tensor s = detail::strong(x);
   if (num_classes < 1) {

@@ -6,6 +6,7 @@
 
 #include "keras/ops/linalg.hpp"
 #include "ops/batched_matmul.hpp"
+#include "graph/symbolic.hpp"
 #include "ops/common.hpp"
 #include "ops/elementwise.hpp"
 
@@ -142,6 +143,7 @@ std::int64_t size_of(const Shape& s, const std::vector<int>& axes) {
 }  // namespace
 
 Tensor matmul(const Tensor& x1, const Tensor& x2) {
+  KERAS_SYMBOLIC_OP("matmul", matmul(in[0], in[1]), x1, x2);
   detail::require_defined(x1, "matmul", "x1");
   detail::require_defined(x2, "matmul", "x2");
   const Tensor s1 = detail::strong(x1);
@@ -179,6 +181,7 @@ Tensor matmul(const Tensor& x1, const Tensor& x2) {
 
 Tensor tensordot(const Tensor& x1, const Tensor& x2, const std::vector<std::int64_t>& axes1,
                  const std::vector<std::int64_t>& axes2) {
+  KERAS_SYMBOLIC_OP("tensordot", tensordot(in[0], in[1], axes1, axes2), x1, x2);
   detail::require_defined(x1, "tensordot", "x1");
   detail::require_defined(x2, "tensordot", "x2");
   const Tensor s1 = detail::strong(x1);
@@ -228,6 +231,7 @@ Tensor tensordot(const Tensor& x1, const Tensor& x2, const std::vector<std::int6
 }
 
 Tensor tensordot(const Tensor& x1, const Tensor& x2, std::int64_t axes) {
+  KERAS_SYMBOLIC_OP("tensordot", tensordot(in[0], in[1], axes), x1, x2);
   detail::require_defined(x1, "tensordot", "x1");
   detail::require_defined(x2, "tensordot", "x2");
   if (axes < 0 || axes > x1.ndim() || axes > x2.ndim()) {
@@ -245,6 +249,7 @@ Tensor tensordot(const Tensor& x1, const Tensor& x2, std::int64_t axes) {
 }
 
 Tensor dot(const Tensor& x1, const Tensor& x2) {
+  KERAS_SYMBOLIC_OP("dot", dot(in[0], in[1]), x1, x2);
   detail::require_defined(x1, "dot", "x1");
   detail::require_defined(x2, "dot", "x2");
   if (x1.ndim() == 0 || x2.ndim() == 0) return multiply(x1, x2);
@@ -258,6 +263,7 @@ Tensor dot(const Tensor& x1, const Tensor& x2) {
 }
 
 Tensor outer(const Tensor& x1, const Tensor& x2) {
+  KERAS_SYMBOLIC_OP("outer", outer(in[0], in[1]), x1, x2);
   detail::require_defined(x1, "outer", "x1");
   detail::require_defined(x2, "outer", "x2");
   const Tensor s1 = detail::strong(x1);

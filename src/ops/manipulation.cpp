@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <numeric>
 
+#include "graph/symbolic.hpp"
 #include "ops/common.hpp"
 #include "ops/strided.hpp"
 
@@ -31,8 +32,8 @@ Shape resolve_reshape(const Shape& from, const Shape& to) {
   Shape out = to;
   if (unknown >= 0) {
     if (known == 0 || total % known != 0) {
-      throw ValueError("Cannot reshape a tensor of shape " + shape_str(from) + " into shape " +
-                       shape_str(to));
+      throw ValueError("Cannot reshape a tensor of shape " + shape_str(from) + " into shape (" +
+                       detail::join_ints(to) + (to.size() == 1 ? ",)" : ")"));
     }
     out[static_cast<std::size_t>(unknown)] = total / known;
   } else if (known != total) {
@@ -113,6 +114,7 @@ std::vector<Tensor> split_at(const Tensor& s, const std::vector<std::int64_t>& b
 }  // namespace
 
 Tensor reshape(const Tensor& x, const Shape& new_shape) {
+  KERAS_SYMBOLIC_OP("reshape", reshape(in[0], new_shape), x);
   detail::require_defined(x, "reshape", "x");
   Tensor s = detail::strong(x);
   const Shape shape = resolve_reshape(s.shape(), new_shape);
@@ -129,6 +131,7 @@ Tensor reshape(const Tensor& x, const Shape& new_shape) {
 }
 
 Tensor expand_dims(const Tensor& x, std::int64_t axis) {
+  KERAS_SYMBOLIC_OP("expand_dims", expand_dims(in[0], axis), x);
   detail::require_defined(x, "expand_dims", "x");
   Shape shape = x.shape();
   const int a = normalize_axis(axis, x.ndim() + 1);
@@ -137,6 +140,7 @@ Tensor expand_dims(const Tensor& x, std::int64_t axis) {
 }
 
 Tensor squeeze(const Tensor& x, Axes axis) {
+  KERAS_SYMBOLIC_OP("squeeze", squeeze(in[0], axis), x);
   detail::require_defined(x, "squeeze", "x");
   const Shape& in = x.shape();
   std::vector<bool> drop(in.size(), false);
@@ -159,13 +163,18 @@ Tensor squeeze(const Tensor& x, Axes axis) {
 }
 
 Tensor flatten(const Tensor& x) {
+  KERAS_SYMBOLIC_OP("flatten", flatten(in[0]), x);
   detail::require_defined(x, "flatten", "x");
   return reshape(x, {x.size()});
 }
 
-Tensor ravel(const Tensor& x) { return flatten(x); }
+Tensor ravel(const Tensor& x) {
+  KERAS_SYMBOLIC_OP("ravel", ravel(in[0]), x);
+  return flatten(x);
+}
 
 Tensor batch_flatten(const Tensor& x) {
+  KERAS_SYMBOLIC_OP("batch_flatten", batch_flatten(in[0]), x);
   detail::require_defined(x, "batch_flatten", "x");
   if (x.ndim() < 1) throw ValueError("batch_flatten: x must be at least 1-D, got shape " + shape_str(x.shape()));
   const std::int64_t batch = x.shape()[0];
@@ -175,6 +184,7 @@ Tensor batch_flatten(const Tensor& x) {
 }
 
 Tensor transpose(const Tensor& x, const std::vector<std::int64_t>& axes) {
+  KERAS_SYMBOLIC_OP("transpose", transpose(in[0], axes), x);
   detail::require_defined(x, "transpose", "x");
   Tensor s = detail::strong(x);
   const Shape& in = s.shape();
@@ -200,10 +210,12 @@ Tensor transpose(const Tensor& x, const std::vector<std::int64_t>& axes) {
 }
 
 Tensor permute_dimensions(const Tensor& x, const std::vector<std::int64_t>& pattern) {
+  KERAS_SYMBOLIC_OP("permute_dimensions", permute_dimensions(in[0], pattern), x);
   return transpose(x, pattern);
 }
 
 Tensor swapaxes(const Tensor& x, std::int64_t axis1, std::int64_t axis2) {
+  KERAS_SYMBOLIC_OP("swapaxes", swapaxes(in[0], axis1, axis2), x);
   detail::require_defined(x, "swapaxes", "x");
   std::vector<std::int64_t> perm(static_cast<std::size_t>(x.ndim()));
   std::iota(perm.begin(), perm.end(), 0);
@@ -213,6 +225,7 @@ Tensor swapaxes(const Tensor& x, std::int64_t axis1, std::int64_t axis2) {
 }
 
 Tensor moveaxis(const Tensor& x, std::int64_t source, std::int64_t destination) {
+  KERAS_SYMBOLIC_OP("moveaxis", moveaxis(in[0], source, destination), x);
   detail::require_defined(x, "moveaxis", "x");
   const int from = normalize_axis(source, x.ndim());
   const int to = normalize_axis(destination, x.ndim());
@@ -225,6 +238,7 @@ Tensor moveaxis(const Tensor& x, std::int64_t source, std::int64_t destination) 
 }
 
 Tensor broadcast_to(const Tensor& x, const Shape& shape) {
+  KERAS_SYMBOLIC_OP("broadcast_to", broadcast_to(in[0], shape), x);
   detail::require_defined(x, "broadcast_to", "x");
   Tensor s = detail::strong(x);
   if (s.shape() == shape) return s;
@@ -255,6 +269,7 @@ Tensor broadcast_to(const Tensor& x, const Shape& shape) {
 }
 
 Tensor tile(const Tensor& x, const std::vector<std::int64_t>& repeats) {
+  KERAS_SYMBOLIC_OP("tile", tile(in[0], repeats), x);
   detail::require_defined(x, "tile", "x");
   for (auto r : repeats) {
     if (r < 0) throw ValueError("tile: `repeats` must be non-negative, got (" + detail::join_ints(repeats) + ")");
@@ -269,6 +284,7 @@ Tensor tile(const Tensor& x, const std::vector<std::int64_t>& repeats) {
 }
 
 Tensor repeat(const Tensor& x, std::int64_t repeats, std::optional<std::int64_t> axis) {
+  KERAS_SYMBOLIC_OP("repeat", repeat(in[0], repeats, axis), x);
   detail::require_defined(x, "repeat", "x");
   if (repeats < 0) throw ValueError("repeat: `repeats` must be non-negative, got " + std::to_string(repeats));
   Tensor s = axis ? x : flatten(x);
@@ -279,6 +295,7 @@ Tensor repeat(const Tensor& x, std::int64_t repeats, std::optional<std::int64_t>
 }
 
 Tensor concatenate(const std::vector<Tensor>& xs, std::int64_t axis) {
+  KERAS_SYMBOLIC_OP_ON("concatenate", xs, concatenate(in, axis));
   if (xs.empty()) throw ValueError("concatenate: `xs` must contain at least one tensor");
   for (const auto& x : xs) detail::require_defined(x, "concatenate", "xs");
   const DType dtype = detail::result_type(xs);
@@ -330,6 +347,7 @@ Tensor concatenate(const std::vector<Tensor>& xs, std::int64_t axis) {
 }
 
 Tensor stack(const std::vector<Tensor>& xs, std::int64_t axis) {
+  KERAS_SYMBOLIC_OP_ON("stack", xs, stack(in, axis));
   if (xs.empty()) throw ValueError("stack: `x` must contain at least one tensor");
   for (const auto& x : xs) detail::require_defined(x, "stack", "x");
   const Shape& first = xs[0].shape();
@@ -347,6 +365,7 @@ Tensor stack(const std::vector<Tensor>& xs, std::int64_t axis) {
 }
 
 std::vector<Tensor> split(const Tensor& x, std::int64_t sections, std::int64_t axis) {
+  KERAS_SYMBOLIC_OP_LIST_ON("split", (Tensors{x}), split(in[0], sections, axis));
   detail::require_defined(x, "split", "x");
   const int a = normalize_axis(axis, x.ndim());
   const std::int64_t n = x.shape()[static_cast<std::size_t>(a)];
@@ -361,6 +380,7 @@ std::vector<Tensor> split(const Tensor& x, std::int64_t sections, std::int64_t a
 }
 
 std::vector<Tensor> split(const Tensor& x, const std::vector<std::int64_t>& indices, std::int64_t axis) {
+  KERAS_SYMBOLIC_OP_LIST_ON("split", (Tensors{x}), split(in[0], indices, axis));
   detail::require_defined(x, "split", "x");
   const int a = normalize_axis(axis, x.ndim());
   const std::int64_t n = x.shape()[static_cast<std::size_t>(a)];

@@ -4,6 +4,7 @@
 
 #include <cmath>
 
+#include "graph/symbolic.hpp"
 #include "ops/common.hpp"
 #include "ops/elementwise.hpp"
 
@@ -96,6 +97,7 @@ Tensor float_unary(const char* name, UnaryOp op, const Tensor& input, D dfdx) {
 }  // namespace
 
 Tensor add(const Tensor& x1, const Tensor& x2) {
+  KERAS_SYMBOLIC_OP("add", add(in[0], in[1]), x1, x2);
   Tensor out = binary_kernel(BinaryOp::add, x1, x2);
   autodiff::maybe_record("add", {x1, x2}, out, [&] {
     return [x1, x2](const Tensor& g) -> Grads { return {grad_for(x1, g), grad_for(x2, g)}; };
@@ -104,6 +106,7 @@ Tensor add(const Tensor& x1, const Tensor& x2) {
 }
 
 Tensor subtract(const Tensor& x1, const Tensor& x2) {
+  KERAS_SYMBOLIC_OP("subtract", subtract(in[0], in[1]), x1, x2);
   Tensor out = binary_kernel(BinaryOp::subtract, x1, x2);
   autodiff::maybe_record("subtract", {x1, x2}, out, [&] {
     return [x1, x2](const Tensor& g) -> Grads {
@@ -114,6 +117,7 @@ Tensor subtract(const Tensor& x1, const Tensor& x2) {
 }
 
 Tensor multiply(const Tensor& x1, const Tensor& x2) {
+  KERAS_SYMBOLIC_OP("multiply", multiply(in[0], in[1]), x1, x2);
   Tensor out = binary_kernel(BinaryOp::multiply, x1, x2);
   autodiff::maybe_record("multiply", {x1, x2}, out, [&] {
     return [x1, x2](const Tensor& g) -> Grads {
@@ -125,6 +129,7 @@ Tensor multiply(const Tensor& x1, const Tensor& x2) {
 }
 
 Tensor divide(const Tensor& x1, const Tensor& x2) {
+  KERAS_SYMBOLIC_OP("divide", divide(in[0], in[1]), x1, x2);
   DType dtype = detail::result_type({x1, x2});
   if (!is_floating(dtype)) dtype = floatx();
   Tensor out = binary_kernel(BinaryOp::divide, x1, x2, dtype);
@@ -139,14 +144,19 @@ Tensor divide(const Tensor& x1, const Tensor& x2) {
   return out;
 }
 
-Tensor true_divide(const Tensor& x1, const Tensor& x2) { return divide(x1, x2); }
+Tensor true_divide(const Tensor& x1, const Tensor& x2) {
+  KERAS_SYMBOLIC_OP("true_divide", true_divide(in[0], in[1]), x1, x2);
+  return divide(x1, x2);
+}
 
 // Piecewise constant: no gradient, as in TF and JAX.
 Tensor floor_divide(const Tensor& x1, const Tensor& x2) {
+  KERAS_SYMBOLIC_OP("floor_divide", floor_divide(in[0], in[1]), x1, x2);
   return binary_kernel(BinaryOp::floor_divide, x1, x2);
 }
 
 Tensor mod(const Tensor& x1, const Tensor& x2) {
+  KERAS_SYMBOLIC_OP("mod", mod(in[0], in[1]), x1, x2);
   Tensor out = binary_kernel(BinaryOp::mod, x1, x2);
   autodiff::maybe_record("mod", {x1, x2}, out, [&] {
     // mod(x1, x2) = x1 - floor(x1 / x2) * x2, the floor being locally constant.
@@ -160,6 +170,7 @@ Tensor mod(const Tensor& x1, const Tensor& x2) {
 }
 
 Tensor power(const Tensor& x1, const Tensor& x2) {
+  KERAS_SYMBOLIC_OP("power", power(in[0], in[1]), x1, x2);
   Tensor out = binary_kernel(BinaryOp::power, x1, x2);
   autodiff::maybe_record("power", {x1, x2}, out, [&] {
     return [x1, x2, out](const Tensor& g) -> Grads {
@@ -204,13 +215,16 @@ Tensor min_max(BinaryOp op, const char* name, const Tensor& x1, const Tensor& x2
 }  // namespace
 
 Tensor minimum(const Tensor& x1, const Tensor& x2) {
+  KERAS_SYMBOLIC_OP("minimum", minimum(in[0], in[1]), x1, x2);
   return min_max(BinaryOp::minimum, "minimum", x1, x2);
 }
 Tensor maximum(const Tensor& x1, const Tensor& x2) {
+  KERAS_SYMBOLIC_OP("maximum", maximum(in[0], in[1]), x1, x2);
   return min_max(BinaryOp::maximum, "maximum", x1, x2);
 }
 
 Tensor negative(const Tensor& x) {
+  KERAS_SYMBOLIC_OP("negative", negative(in[0]), x);
   detail::require_defined(x, "negative", "x");
   Tensor s = detail::strong(x);
   Tensor out = unary_kernel(UnaryOp::negative, s);
@@ -220,6 +234,7 @@ Tensor negative(const Tensor& x) {
 }
 
 Tensor abs(const Tensor& x) {
+  KERAS_SYMBOLIC_OP("abs", abs(in[0]), x);
   detail::require_defined(x, "abs", "x");
   Tensor s = detail::strong(x);
   Tensor out = unary_kernel(UnaryOp::abs, s);
@@ -229,11 +244,18 @@ Tensor abs(const Tensor& x) {
   return out;
 }
 
-Tensor absolute(const Tensor& x) { return abs(x); }
+Tensor absolute(const Tensor& x) {
+  KERAS_SYMBOLIC_OP("absolute", absolute(in[0]), x);
+  return abs(x);
+}
 
-Tensor sign(const Tensor& x) { return unary_kernel(UnaryOp::sign, detail::strong(x)); }
+Tensor sign(const Tensor& x) {
+  KERAS_SYMBOLIC_OP("sign", sign(in[0]), x);
+  return unary_kernel(UnaryOp::sign, detail::strong(x));
+}
 
 Tensor square(const Tensor& x) {
+  KERAS_SYMBOLIC_OP("square", square(in[0]), x);
   detail::require_defined(x, "square", "x");
   Tensor s = detail::strong(x);
   Tensor out = unary_kernel(UnaryOp::square, s);
@@ -244,62 +266,84 @@ Tensor square(const Tensor& x) {
 }
 
 Tensor sqrt(const Tensor& x) {
+  KERAS_SYMBOLIC_OP("sqrt", sqrt(in[0]), x);
   return float_unary("sqrt", UnaryOp::sqrt, x,
                      [](const Tensor&, const Tensor& y) { return divide(0.5, y); });
 }
 Tensor rsqrt(const Tensor& x) {
+  KERAS_SYMBOLIC_OP("rsqrt", rsqrt(in[0]), x);
   return float_unary("rsqrt", UnaryOp::rsqrt, x, [](const Tensor& xx, const Tensor& y) {
     return multiply(-0.5, divide(y, xx));
   });
 }
 Tensor reciprocal(const Tensor& x) {
+  KERAS_SYMBOLIC_OP("reciprocal", reciprocal(in[0]), x);
   return float_unary("reciprocal", UnaryOp::reciprocal, x,
                      [](const Tensor&, const Tensor& y) { return negative(square(y)); });
 }
 Tensor exp(const Tensor& x) {
+  KERAS_SYMBOLIC_OP("exp", exp(in[0]), x);
   return float_unary("exp", UnaryOp::exp, x, [](const Tensor&, const Tensor& y) { return y; });
 }
 Tensor expm1(const Tensor& x) {
+  KERAS_SYMBOLIC_OP("expm1", expm1(in[0]), x);
   return float_unary("expm1", UnaryOp::expm1, x,
                      [](const Tensor&, const Tensor& y) { return add(y, 1.0); });
 }
 Tensor log(const Tensor& x) {
+  KERAS_SYMBOLIC_OP("log", log(in[0]), x);
   return float_unary("log", UnaryOp::log, x,
                      [](const Tensor& xx, const Tensor&) { return reciprocal(xx); });
 }
 Tensor log1p(const Tensor& x) {
+  KERAS_SYMBOLIC_OP("log1p", log1p(in[0]), x);
   return float_unary("log1p", UnaryOp::log1p, x,
                      [](const Tensor& xx, const Tensor&) { return reciprocal(add(xx, 1.0)); });
 }
 Tensor sin(const Tensor& x) {
+  KERAS_SYMBOLIC_OP("sin", sin(in[0]), x);
   return float_unary("sin", UnaryOp::sin, x,
                      [](const Tensor& xx, const Tensor&) { return cos(xx); });
 }
 Tensor cos(const Tensor& x) {
+  KERAS_SYMBOLIC_OP("cos", cos(in[0]), x);
   return float_unary("cos", UnaryOp::cos, x,
                      [](const Tensor& xx, const Tensor&) { return negative(sin(xx)); });
 }
 Tensor tan(const Tensor& x) {
+  KERAS_SYMBOLIC_OP("tan", tan(in[0]), x);
   return float_unary("tan", UnaryOp::tan, x,
                      [](const Tensor&, const Tensor& y) { return add(square(y), 1.0); });
 }
 Tensor tanh(const Tensor& x) {
+  KERAS_SYMBOLIC_OP("tanh", tanh(in[0]), x);
   return float_unary("tanh", UnaryOp::tanh, x,
                      [](const Tensor&, const Tensor& y) { return subtract(1.0, square(y)); });
 }
 Tensor erf(const Tensor& x) {
+  KERAS_SYMBOLIC_OP("erf", erf(in[0]), x);
   return float_unary("erf", UnaryOp::erf, x, [](const Tensor& xx, const Tensor&) {
     return multiply(2.0 / std::sqrt(M_PI), exp(negative(square(xx))));
   });
 }
 
 // Rounding functions are piecewise constant: no gradient (as in TF / JAX).
-Tensor floor(const Tensor& x) { return unary_kernel(UnaryOp::floor, detail::to_float(x)); }
-Tensor ceil(const Tensor& x) { return unary_kernel(UnaryOp::ceil, detail::to_float(x)); }
+Tensor floor(const Tensor& x) {
+  KERAS_SYMBOLIC_OP("floor", floor(in[0]), x);
+  return unary_kernel(UnaryOp::floor, detail::to_float(x));
+}
+Tensor ceil(const Tensor& x) {
+  KERAS_SYMBOLIC_OP("ceil", ceil(in[0]), x);
+  return unary_kernel(UnaryOp::ceil, detail::to_float(x));
+}
 // round keeps integer dtypes (Keras's Round.compute_output_spec); floor and ceil give floats.
-Tensor round(const Tensor& x) { return unary_kernel(UnaryOp::round, detail::strong(x)); }
+Tensor round(const Tensor& x) {
+  KERAS_SYMBOLIC_OP("round", round(in[0]), x);
+  return unary_kernel(UnaryOp::round, detail::strong(x));
+}
 
 Tensor clip(const Tensor& x, const Tensor& x_min, const Tensor& x_max) {
+  KERAS_SYMBOLIC_OP("clip", clip(in[0], in[1], in[2]), x, x_min, x_max);
   detail::require_defined(x, "clip", "x");
   detail::require_defined(x_min, "clip", "x_min");
   detail::require_defined(x_max, "clip", "x_max");
@@ -326,6 +370,7 @@ Tensor clip(const Tensor& x, const Tensor& x_min, const Tensor& x_max) {
 }
 
 Tensor where(const Tensor& condition, const Tensor& x1, const Tensor& x2) {
+  KERAS_SYMBOLIC_OP("where", where(in[0], in[1], in[2]), condition, x1, x2);
   detail::require_defined(condition, "where", "condition");
   detail::require_defined(x1, "where", "x1");
   detail::require_defined(x2, "where", "x2");
@@ -346,36 +391,57 @@ Tensor where(const Tensor& condition, const Tensor& x1, const Tensor& x2) {
   return out;
 }
 
-Tensor equal(const Tensor& x1, const Tensor& x2) { return binary_kernel(BinaryOp::equal, x1, x2); }
+Tensor equal(const Tensor& x1, const Tensor& x2) {
+  KERAS_SYMBOLIC_OP("equal", equal(in[0], in[1]), x1, x2);
+  return binary_kernel(BinaryOp::equal, x1, x2);
+}
 Tensor not_equal(const Tensor& x1, const Tensor& x2) {
+  KERAS_SYMBOLIC_OP("not_equal", not_equal(in[0], in[1]), x1, x2);
   return binary_kernel(BinaryOp::not_equal, x1, x2);
 }
-Tensor less(const Tensor& x1, const Tensor& x2) { return binary_kernel(BinaryOp::less, x1, x2); }
+Tensor less(const Tensor& x1, const Tensor& x2) {
+  KERAS_SYMBOLIC_OP("less", less(in[0], in[1]), x1, x2);
+  return binary_kernel(BinaryOp::less, x1, x2);
+}
 Tensor less_equal(const Tensor& x1, const Tensor& x2) {
+  KERAS_SYMBOLIC_OP("less_equal", less_equal(in[0], in[1]), x1, x2);
   return binary_kernel(BinaryOp::less_equal, x1, x2);
 }
 Tensor greater(const Tensor& x1, const Tensor& x2) {
+  KERAS_SYMBOLIC_OP("greater", greater(in[0], in[1]), x1, x2);
   return binary_kernel(BinaryOp::greater, x1, x2);
 }
 Tensor greater_equal(const Tensor& x1, const Tensor& x2) {
+  KERAS_SYMBOLIC_OP("greater_equal", greater_equal(in[0], in[1]), x1, x2);
   return binary_kernel(BinaryOp::greater_equal, x1, x2);
 }
 Tensor logical_and(const Tensor& x1, const Tensor& x2) {
+  KERAS_SYMBOLIC_OP("logical_and", logical_and(in[0], in[1]), x1, x2);
   return binary_kernel(BinaryOp::logical_and, x1, x2, DType::bool_);
 }
 Tensor logical_or(const Tensor& x1, const Tensor& x2) {
+  KERAS_SYMBOLIC_OP("logical_or", logical_or(in[0], in[1]), x1, x2);
   return binary_kernel(BinaryOp::logical_or, x1, x2, DType::bool_);
 }
 Tensor logical_xor(const Tensor& x1, const Tensor& x2) {
+  KERAS_SYMBOLIC_OP("logical_xor", logical_xor(in[0], in[1]), x1, x2);
   return binary_kernel(BinaryOp::logical_xor, x1, x2, DType::bool_);
 }
 Tensor logical_not(const Tensor& x) {
+  KERAS_SYMBOLIC_OP("logical_not", logical_not(in[0]), x);
   return unary_kernel(UnaryOp::logical_not, detail::as_operand(x, DType::bool_, x.device()));
 }
-Tensor isnan(const Tensor& x) { return unary_kernel(UnaryOp::isnan, detail::strong(x)); }
-Tensor isfinite(const Tensor& x) { return unary_kernel(UnaryOp::isfinite, detail::strong(x)); }
+Tensor isnan(const Tensor& x) {
+  KERAS_SYMBOLIC_OP("isnan", isnan(in[0]), x);
+  return unary_kernel(UnaryOp::isnan, detail::strong(x));
+}
+Tensor isfinite(const Tensor& x) {
+  KERAS_SYMBOLIC_OP("isfinite", isfinite(in[0]), x);
+  return unary_kernel(UnaryOp::isfinite, detail::strong(x));
+}
 
 Tensor cast(const Tensor& x, DType dtype) {
+  KERAS_SYMBOLIC_OP("cast", cast(in[0], dtype), x);
   detail::require_defined(x, "cast", "x");
   if (x.is_weak()) return detail::as_operand(x, dtype, x.device());
   if (x.dtype() == dtype) return x;
@@ -390,6 +456,7 @@ Tensor cast(const Tensor& x, DType dtype) {
 }
 
 Tensor stop_gradient(const Tensor& x) {
+  KERAS_SYMBOLIC_OP("stop_gradient", stop_gradient(in[0]), x);
   detail::require_defined(x, "stop_gradient", "x");
   auto impl = std::make_shared<keras::detail::TensorImpl>(*x.impl());
   impl->id = keras::detail::next_tensor_id();

@@ -1,5 +1,6 @@
 // softmax and log_softmax along one axis: one backend kernel each (numerically stable,
 // see cpu_softmax.cpp), with their gradient rules written in ops.
+#include "graph/symbolic.hpp"
 #include "keras/ops/nn.hpp"
 #include "ops/common.hpp"
 
@@ -31,6 +32,7 @@ Tensor softmax_kernel(const Tensor& s, std::int64_t axis, bool log) {
 }  // namespace
 
 Tensor softmax(const Tensor& x, std::int64_t axis) {
+  KERAS_SYMBOLIC_OP("softmax", softmax(in[0], axis), x);
   Tensor s = softmax_input("softmax", x, axis);
   Tensor y = softmax_kernel(s, axis, false);
   // dx = y * (g - sum(g * y, axis)): the Jacobian diag(y) - y y^T applied to g.
@@ -43,6 +45,7 @@ Tensor softmax(const Tensor& x, std::int64_t axis) {
 }
 
 Tensor log_softmax(const Tensor& x, std::int64_t axis) {
+  KERAS_SYMBOLIC_OP("log_softmax", log_softmax(in[0], axis), x);
   Tensor s = softmax_input("log_softmax", x, axis);
   Tensor y = softmax_kernel(s, axis, true);
   // dx = g - softmax(x) * sum(g, axis), with softmax(x) = exp(y).

@@ -3,6 +3,7 @@
 // autodiff. Both follow Keras's arithmetic: inv = rsqrt(variance + epsilon) * scale,
 // y = x * inv + (offset - mean * inv), which is also what tf.nn.batch_normalization does.
 #include "keras/ops/nn.hpp"
+#include "graph/symbolic.hpp"
 #include "ops/common.hpp"
 
 namespace keras::ops {
@@ -49,6 +50,9 @@ Tensor normalize(const Tensor& x, const Tensor& mean, const Tensor& variance, co
 Tensor batch_normalization(const Tensor& x, const Tensor& mean, const Tensor& variance,
                            std::int64_t axis, const Tensor& offset, const Tensor& scale,
                            double epsilon) {
+  KERAS_SYMBOLIC_OP("batch_normalization",
+                    batch_normalization(in[0], in[1], in[2], axis, in[3], in[4], epsilon), x, mean,
+                    variance, offset, scale);
   detail::require_defined(x, "batch_normalization", "x");
   detail::require_defined(mean, "batch_normalization", "mean");
   detail::require_defined(variance, "batch_normalization", "variance");
@@ -69,6 +73,8 @@ Tensor batch_normalization(const Tensor& x, const Tensor& mean, const Tensor& va
 
 Tensor layer_normalization(const Tensor& x, const Tensor& gamma, const Tensor& beta, Axes axis,
                            double epsilon) {
+  KERAS_SYMBOLIC_OP("layer_normalization",
+                    layer_normalization(in[0], in[1], in[2], axis, epsilon), x, gamma, beta);
   detail::require_defined(x, "layer_normalization", "x");
   const DType dtype = compute_dtype({x, gamma, beta});
   Tensor xs = detail::strong(x);

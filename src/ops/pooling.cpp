@@ -3,6 +3,7 @@
 // pooling as its adjoint, so it is differentiable again; second-order gradients through
 // max pooling are not implemented (they would need the argmax of each window).
 #include "keras/ops/nn.hpp"
+#include "graph/symbolic.hpp"
 #include "ops/common.hpp"
 #include "ops/spatial.hpp"
 
@@ -70,11 +71,13 @@ Tensor pool(const char* op, bool max, const Tensor& inputs, const std::vector<st
 }  // namespace
 
 Tensor max_pool(const Tensor& inputs, const std::vector<std::int64_t>& pool_size, const PoolOptions& options) {
+  KERAS_SYMBOLIC_OP("max_pool", max_pool(in[0], pool_size, options), inputs);
   return pool("max_pool", true, inputs, pool_size, options);
 }
 
 Tensor average_pool(const Tensor& inputs, const std::vector<std::int64_t>& pool_size,
                     const PoolOptions& options) {
+  KERAS_SYMBOLIC_OP("average_pool", average_pool(in[0], pool_size, options), inputs);
   return pool("average_pool", false, inputs, pool_size, options);
 }
 

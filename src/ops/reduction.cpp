@@ -6,6 +6,7 @@
 
 #include <algorithm>
 
+#include "graph/symbolic.hpp"
 #include "ops/common.hpp"
 
 namespace keras::ops {
@@ -140,6 +141,7 @@ Tensor arg_extreme(kernels::ArgReduceOp op, const char* name, const Tensor& x, c
 }  // namespace
 
 Tensor sum(const Tensor& x, Axes axis, bool keepdims) {
+  KERAS_SYMBOLIC_OP("sum", sum(in[0], axis, keepdims), x);
   detail::require_defined(x, "sum", "x");
   Tensor s = detail::strong(x);
   const auto axes = axes_of("sum", s, axis);
@@ -153,6 +155,7 @@ Tensor sum(const Tensor& x, Axes axis, bool keepdims) {
 }
 
 Tensor mean(const Tensor& x, Axes axis, bool keepdims) {
+  KERAS_SYMBOLIC_OP("mean", mean(in[0], axis, keepdims), x);
   detail::require_defined(x, "mean", "x");
   Tensor s = detail::to_float(x);  // integers and bools average to floatx, as in Keras
   const auto axes = axes_of("mean", s, axis);
@@ -162,14 +165,17 @@ Tensor mean(const Tensor& x, Axes axis, bool keepdims) {
 }
 
 Tensor max(const Tensor& x, Axes axis, bool keepdims) {
+  KERAS_SYMBOLIC_OP("max", max(in[0], axis, keepdims), x);
   return extreme(kernels::ReduceOp::max, "max", "maximum", x, axis, keepdims);
 }
 
 Tensor min(const Tensor& x, Axes axis, bool keepdims) {
+  KERAS_SYMBOLIC_OP("min", min(in[0], axis, keepdims), x);
   return extreme(kernels::ReduceOp::min, "min", "minimum", x, axis, keepdims);
 }
 
 Tensor prod(const Tensor& x, Axes axis, bool keepdims) {
+  KERAS_SYMBOLIC_OP("prod", prod(in[0], axis, keepdims), x);
   detail::require_defined(x, "prod", "x");
   Tensor s = detail::strong(x);
   const auto axes = axes_of("prod", s, axis);
@@ -195,6 +201,7 @@ Tensor prod(const Tensor& x, Axes axis, bool keepdims) {
 }
 
 Tensor var(const Tensor& x, Axes axis, bool keepdims) {
+  KERAS_SYMBOLIC_OP("var", var(in[0], axis, keepdims), x);
   detail::require_defined(x, "var", "x");
   Tensor s = detail::to_float(x);
   const auto axes = axes_of("var", s, axis);
@@ -204,9 +211,13 @@ Tensor var(const Tensor& x, Axes axis, bool keepdims) {
   return finish(v, s.shape(), axes, keepdims);
 }
 
-Tensor std(const Tensor& x, Axes axis, bool keepdims) { return sqrt(var(x, axis, keepdims)); }
+Tensor std(const Tensor& x, Axes axis, bool keepdims) {
+  KERAS_SYMBOLIC_OP("std", std(in[0], axis, keepdims), x);
+  return sqrt(var(x, axis, keepdims));
+}
 
 Tensor logsumexp(const Tensor& x, Axes axis, bool keepdims) {
+  KERAS_SYMBOLIC_OP("logsumexp", logsumexp(in[0], axis, keepdims), x);
   detail::require_defined(x, "logsumexp", "x");
   Tensor s = detail::to_float(x);
   const auto axes = axes_of("logsumexp", s, axis);
@@ -221,22 +232,33 @@ Tensor logsumexp(const Tensor& x, Axes axis, bool keepdims) {
 }
 
 Tensor all(const Tensor& x, Axes axis, bool keepdims) {
+  KERAS_SYMBOLIC_OP("all", all(in[0], axis, keepdims), x);
   return logical(kernels::ReduceOp::all, "all", x, axis, keepdims);
 }
 
 Tensor any(const Tensor& x, Axes axis, bool keepdims) {
+  KERAS_SYMBOLIC_OP("any", any(in[0], axis, keepdims), x);
   return logical(kernels::ReduceOp::any, "any", x, axis, keepdims);
 }
 
 Tensor argmax(const Tensor& x, Axes axis, bool keepdims) {
+  KERAS_SYMBOLIC_OP("argmax", argmax(in[0], axis, keepdims), x);
   return arg_extreme(kernels::ArgReduceOp::argmax, "argmax", x, axis, keepdims);
 }
 
 Tensor argmin(const Tensor& x, Axes axis, bool keepdims) {
+  KERAS_SYMBOLIC_OP("argmin", argmin(in[0], axis, keepdims), x);
   return arg_extreme(kernels::ArgReduceOp::argmin, "argmin", x, axis, keepdims);
 }
 
 std::pair<Tensor, Tensor> moments(const Tensor& x, Axes axes, bool keepdims) {
+  if (graph::is_symbolic(x)) {
+    const Tensors out = graph::symbolic_op("moments", {x}, [=](const Tensors& in) {
+      auto [m, v] = moments(in[0], axes, keepdims);
+      return Tensors{m, v};
+    });
+    return {out[0], out[1]};
+  }
   detail::require_defined(x, "moments", "x");
   Tensor s = detail::to_float(x);
   const auto norm = axes_of("moments", s, axes);

@@ -6,6 +6,7 @@
 
 #include "keras/ops/manipulation.hpp"
 #include "keras/ops/nn.hpp"
+#include "graph/symbolic.hpp"
 #include "ops/common.hpp"
 #include "ops/spatial.hpp"
 
@@ -56,6 +57,7 @@ Tensor bilinear_axis(const Tensor& x, int axis, std::int64_t out) {
 }  // namespace
 
 Tensor resize(const Tensor& images, const std::vector<std::int64_t>& size, const ResizeOptions& options) {
+  KERAS_SYMBOLIC_OP("resize", resize(in[0], size, options), images);
   detail::require_defined(images, "resize", "images");
   if (size.size() != 2 || size[0] < 1 || size[1] < 1) {
     throw ValueError("Expected `size` to be a tuple of 2 positive integers. Received: size=(" +

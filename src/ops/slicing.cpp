@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "keras/ops/manipulation.hpp"
+#include "graph/symbolic.hpp"
 #include "ops/common.hpp"
 #include "ops/strided.hpp"
 
@@ -135,6 +136,7 @@ Tensor band(const char* op, const Tensor& x, Keep keep) {
 }  // namespace
 
 Tensor slice(const Tensor& x, const std::vector<std::int64_t>& start_indices, const Shape& shape) {
+  KERAS_SYMBOLIC_OP("slice", slice(in[0], start_indices, shape), x);
   detail::require_defined(x, "slice", "x");
   Tensor s = detail::strong(x);
   const auto nd = static_cast<std::size_t>(s.ndim());
@@ -163,6 +165,7 @@ Tensor slice(const Tensor& x, const std::vector<std::int64_t>& start_indices, co
 
 Tensor strided_slice(const Tensor& x, const std::vector<std::int64_t>& begin,
                      const std::vector<std::int64_t>& end, const std::vector<std::int64_t>& strides) {
+  KERAS_SYMBOLIC_OP("strided_slice", strided_slice(in[0], begin, end, strides), x);
   detail::require_defined(x, "strided_slice", "x");
   Tensor s = detail::strong(x);
   if (begin.size() != end.size() || (!strides.empty() && strides.size() != begin.size()) ||
@@ -191,6 +194,7 @@ Tensor strided_slice(const Tensor& x, const std::vector<std::int64_t>& begin,
 }
 
 Tensor flip(const Tensor& x, Axes axis) {
+  KERAS_SYMBOLIC_OP("flip", flip(in[0], axis), x);
   detail::require_defined(x, "flip", "x");
   Tensor s = detail::strong(x);
   auto strides = contiguous_strides(s.shape());
@@ -205,6 +209,7 @@ Tensor flip(const Tensor& x, Axes axis) {
 
 Tensor pad(const Tensor& x, const std::vector<std::pair<std::int64_t, std::int64_t>>& pad_width,
            const std::string& mode, double constant_value) {
+  KERAS_SYMBOLIC_OP("pad", pad(in[0], pad_width, mode, constant_value), x);
   detail::require_defined(x, "pad", "x");
   Tensor s = detail::strong(x);
   const auto nd = static_cast<std::size_t>(s.ndim());
@@ -237,10 +242,12 @@ Tensor pad(const Tensor& x, const std::vector<std::pair<std::int64_t, std::int64
 }
 
 Tensor tril(const Tensor& x, std::int64_t k) {
+  KERAS_SYMBOLIC_OP("tril", tril(in[0], k), x);
   return band("tril", x, [k](std::int64_t diagonal) { return diagonal <= k; });
 }
 
 Tensor triu(const Tensor& x, std::int64_t k) {
+  KERAS_SYMBOLIC_OP("triu", triu(in[0], k), x);
   return band("triu", x, [k](std::int64_t diagonal) { return diagonal >= k; });
 }
 
