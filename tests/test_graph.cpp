@@ -142,6 +142,24 @@ TEST(Model, TwoInputsSharedLayerAndCustomTwoInputLayer) {
   EXPECT_THROW(model(Tensors{xa}), ValueError);
 }
 
+TEST(Model, InputsAndOutputsByName) {
+  Tensor wide = Input({4}, {.name = "wide"});
+  Tensor deep = Input({3}, {.name = "deep"});
+  auto merge = make_layer<TwoInputs>();
+  Tensor score = merge({wide, deep});
+  Model model(std::map<std::string, Tensor>{{"wide", wide}, {"deep", deep}},
+              std::map<std::string, Tensor>{{"score", score}, {"wide_copy", wide}});
+  // Name maps are ordered by name, as Keras flattens dicts.
+  EXPECT_EQ(model.input_names(), (std::vector<std::string>{"deep", "wide"}));
+  EXPECT_EQ(model.output_names(), (std::vector<std::string>{"score", "wide_copy"}));
+  Tensor xd = data({2, 3}, 11);
+  Tensor xw = data({2, 4}, 12);
+  Outputs out = model({xd, xw});
+  ASSERT_EQ(out.size(), 2u);
+  EXPECT_TRUE(all_close(out[0], merge({xw, xd})));
+  EXPECT_TRUE(all_close(out[1], xw));
+}
+
 TEST(Model, NestedModelAndIntermediateSubModel) {
   Tensor in = Input({8});
   auto d1 = make_layer<MyDense>(6);
