@@ -9,6 +9,9 @@ packages=(
   libgtest-dev googletest libgmock-dev              # tests
   libbenchmark-dev                                  # benchmarks
   nlohmann-json3-dev                                # model configs
+  libgraphviz-dev fonts-dejavu-core                 # plot_model (and a font for its labels)
+  zlib1g-dev                                        # gzipped dataset files
+  dataset-fashion-mnist                             # the demo's data
   python3-numpy python3-torch                       # golden files, side-by-side benchmarks
   clang libclang-rt-dev                             # fuzzing (libFuzzer runtime)
 )

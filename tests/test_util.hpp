@@ -31,6 +31,10 @@ inline ::testing::AssertionResult all_close(const Tensor& a, const Tensor& b, do
   return ::testing::AssertionSuccess();
 }
 
+// A float32 matrix from rows; unlike Tensor({{1}, {2}}) it is never ambiguous with the
+// 1-D constructor, so one-column and one-row matrices read naturally: matrix({{1}, {2}}).
+inline Tensor matrix(std::initializer_list<std::initializer_list<double>> rows) { return Tensor(rows); }
+
 // A golden file written by tests/golden/generate.py.
 inline Tensor golden(const std::string& name) {
   return utils::load_npy(std::string(KERAS_GOLDEN_DIR) + "/" + name + ".npy");

@@ -3,19 +3,27 @@
 // layers and ops recorded between symbolic inputs and outputs. Subclass Model (override
 // `call`, track sub-layers) for a custom model. A Model is a Layer, so models nest.
 //
-// The training API (compile, fit, evaluate, predict, save, summary) is added to this class
-// by the training and saving parts of the library.
+// Training (compile, fit, evaluate, predict and the *_on_batch forms) is implemented in
+// src/trainers/; summary in src/utils/summary_utils.cpp.
 #include <map>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "keras/layer.hpp"
+#include "keras/trainers/options.hpp"
+#include "keras/utils/summary.hpp"
 
 namespace keras {
 
 namespace graph {
 class Functional;
+}
+namespace callbacks {
+class History;
+}
+namespace trainers {
+struct TrainerState;
 }
 
 struct ModelOptions {
@@ -60,6 +68,63 @@ class Model : public Layer {
   std::vector<std::string> output_names() const;
   bool is_functional() const { return graph_ != nullptr; }
 
+  // ---- Training (Keras's Trainer) ----
+  // Configures the model for training. ValueError for a loss/metric list whose length does
+  // not match the outputs or a map naming an unknown output.
+  void compile(const CompileOptions& options = {});
+  bool compiled() const;
+  // Trains for `epochs` epochs; returns the History (also in `history`).
+  callbacks::History fit(const ArrayData& x, const ArrayData& y = {}, const FitOptions& options = {});
+  callbacks::History fit(PyDataset& dataset, const FitOptions& options = {});
+  // The loss and metrics over the data: loss first, then the metrics (by name: .logs()).
+  Scores evaluate(const ArrayData& x, const ArrayData& y = {}, const EvaluateOptions& options = {});
+  Scores evaluate(PyDataset& dataset, const EvaluateOptions& options = {});
+  // The outputs for every sample, batch by batch, in inference mode.
+  Outputs predict(const ArrayData& x, const PredictOptions& options = {});
+  // One gradient step / one evaluation / one inference on a single batch.
+  Scores train_on_batch(const ArrayData& x, const ArrayData& y = {}, const ArrayData& sample_weight = {},
+                        const std::map<std::int64_t, double>& class_weight = {});
+  Scores test_on_batch(const ArrayData& x, const ArrayData& y = {}, const ArrayData& sample_weight = {});
+  Outputs predict_on_batch(const ArrayData& x);
+
+  // The steps fit / evaluate / predict run per batch; override them as in Keras.
+  // train_step and test_step update the metrics and return metrics_result().
+  virtual Logs train_step(const Batch& batch);
+  virtual Logs test_step(const Batch& batch);
+  virtual Tensors predict_step(const Batch& batch);
+  // The total loss: the compiled losses (weighted) plus every add_loss and regularization
+  // term. ValueError "No loss to compute..." when there is none.
+  virtual Tensor compute_loss(const Batch& batch, const Tensors& y_pred);
+  // Updates the loss tracker and the compiled metrics with one batch.
+  void update_metrics(const Batch& batch, const Tensors& y_pred, const Tensor& loss);
+  // The current values: loss, then the compiled metrics (Keras's get_metrics_result).
+  Logs metrics_result() const;
+  void reset_metrics();
+  // "loss", per-output losses, then the compiled metrics' names, in Keras's order.
+  std::vector<std::string> metrics_names() const;
+  // The compiled metric logged under `name` ("accuracy", "out_mae", ...), or null.
+  metrics::MetricPtr find_metric(const std::string& name) const;
+  optimizers::OptimizerPtr optimizer() const;
+
+  // Writes the weights, and the optimizer's state once it is built, atomically. Until
+  // Keras's .weights.h5 lands this writes keras-cpp's checkpoint format; .h5 and .keras
+  // names raise NotImplementedError.
+  void save_weights(const std::string& filepath) const;
+  // Reads what save_weights wrote. ValueError when the weight count or a shape differs;
+  // IOError for a missing or corrupt file.
+  void load_weights(const std::string& filepath);
+
+  // Set by a callback in on_train_begin (BackupAndRestore) to resume fit at this epoch.
+  std::optional<std::int64_t> resume_epoch;
+
+  // Prints Keras 3's summary table (see keras/utils/summary.hpp).
+  void summary(const SummaryOptions& options = {}) const;
+
+  // Set by a callback to end fit after the current batch's epoch.
+  bool stop_training = false;
+  // The History of the latest fit.
+  std::shared_ptr<callbacks::History> history;
+
  protected:
   // Makes this model functional (Sequential rebuilds its graph as layers are added).
   void set_graph(const Tensors& inputs, const Tensors& outputs);
@@ -67,7 +132,11 @@ class Model : public Layer {
   const graph::Functional* graph() const { return graph_.get(); }
 
  private:
-  Tensors output_masks_;  // the masks of the latest call's outputs, for compute_mask
+  friend std::string utils::summary_text(const Model& model, const SummaryOptions& options);
+  trainers::TrainerState& trainer() const;
+
+  Tensors output_masks_;
+  std::unique_ptr<trainers::TrainerState> trainer_;  // the masks of the latest call's outputs, for compute_mask
   std::shared_ptr<graph::Functional> graph_;
   std::vector<std::string> input_names_;
   std::vector<std::string> output_names_;

@@ -41,6 +41,8 @@ struct LayerAccess {
   static void add_node(Layer& layer, const std::shared_ptr<detail::Node>& node) {
     layer.nodes_.push_back(node);
   }
+  // The input shapes the layer was built with (summary's output shapes of unconnected layers).
+  static const std::vector<Shape>& build_shapes(const Layer& layer) { return layer.build_shapes_; }
 };
 
 }  // namespace keras

@@ -2,7 +2,9 @@
 
 #include "graph/functional.hpp"
 #include "graph/symbolic.hpp"
+#include "keras/callbacks/callback.hpp"
 #include "keras/input.hpp"
+#include "trainers/trainer_state.hpp"
 
 namespace keras {
 

@@ -26,21 +26,13 @@ void check_noise_shape(const Shape& noise_shape) {
   }
 }
 
-// An unseeded layer takes its stream's seed from the global generator once, so
-// keras::utils::set_random_seed makes it repeatable and two layers differ.
-std::uint64_t stream_seed(const std::optional<std::uint64_t>& seed) {
-  if (seed) return *seed;
-  const auto [key, counter] = random::global_generator().next(1);
-  return key ^ (counter * 0x9E3779B97F4A7C15ull);
-}
-
 }  // namespace
 
 DropoutLayer::DropoutLayer(double rate, const DropoutOptions& options)
     : Layer(base_options(options)),
       rate_(checked_rate(rate)),
       options_(options),
-      seed_generator_(stream_seed(options.seed)) {
+      seed_generator_(options.seed.value_or(0)) {
   check_noise_shape(options.noise_shape);
   set_supports_masking(true);
 }
@@ -48,8 +40,10 @@ DropoutLayer::DropoutLayer(double rate, const DropoutOptions& options)
 Tensors DropoutLayer::call(const Tensors& inputs, const CallContext& context) {
   const Tensor& x = detail::single_input(*this, inputs);
   if (!context.training || rate_ == 0.0) return {x};
-  // Each call draws the next seed of the layer's stream, so masks differ between steps.
-  const auto [key, counter] = seed_generator_.next(1);
+  // Each call draws the next seed, so masks differ between steps: from the layer's own stream
+  // when it has a seed, else from the global generator, so that utils::set_random_seed repeats
+  // it and a checkpoint of the global generator's state (BackupAndRestore) resumes it exactly.
+  const auto [key, counter] = options_.seed ? seed_generator_.next(1) : random::global_generator().next(1);
   return {ops::dropout(x, rate_, {.noise_shape = options_.noise_shape, .seed = key + counter})};
 }
 

@@ -1,0 +1,176 @@
+// Crash safety of training: a training process is SIGKILLed at random moments, many times,
+// and restarted with BackupAndRestore. The backup is never torn (it always reads back or
+// is absent), at most the epoch in progress is lost, and the final weights are
+// bit-identical to an uninterrupted run's. Also ModelCheckpoint's file names and
+// save_best_only, and the checkpoint file's corruption checks.
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <sstream>
+#include <thread>
+
+#include "keras/callbacks.hpp"
+#include "keras/input.hpp"
+#include "keras/layers.hpp"
+#include "keras/model.hpp"
+#include "keras/optimizers.hpp"
+#include "saving/checkpoint.hpp"
+#include "test_util.hpp"
+
+extern char** environ;
+
+namespace keras {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+pid_t spawn_trainer(const std::string& backup, const std::string& out, const std::string& log) {
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  std::string program = KERAS_CRASH_TRAINER;
+  std::vector<char*> argv = {program.data(), const_cast<char*>(backup.c_str()), const_cast<char*>(out.c_str()), nullptr};
+  pid_t pid = 0;
+  const int rc = posix_spawn(&pid, program.c_str(), &actions, nullptr, argv.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  if (rc != 0) throw std::runtime_error("posix_spawn failed");
+  return pid;
+}
+
+// The last "epoch N" line a run printed (printed only after that epoch's backup was written).
+int last_reported_epoch(const std::string& log) {
+  std::istringstream in(read_file(log));
+  int last = 0;
+  for (std::string word; in >> word;) {
+    if (word == "epoch") in >> last;
+  }
+  return last;
+}
+
+double run_seconds(const std::string& dir) {
+  const auto start = std::chrono::steady_clock::now();
+  const pid_t pid = spawn_trainer(dir + "/timing_backup", dir + "/timing.ckpt", dir + "/timing.log");
+  int status = 0;
+  waitpid(pid, &status, 0);
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+TEST(BackupAndRestore, SurvivesRandomKillsAndEndsBitIdentical) {
+  const std::string dir = ::testing::TempDir() + "/keras_crash_test";
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  // The uninterrupted reference run (also tells how long a run takes).
+  const double seconds = run_seconds(dir);
+  ASSERT_TRUE(fs::exists(dir + "/timing.ckpt"));
+  EXPECT_FALSE(fs::exists(dir + "/timing_backup")) << "the backup is deleted after a finished run";
+
+  std::mt19937 rng(12345);
+  std::uniform_real_distribution<double> when(0.0, seconds);
+  const std::string backup = dir + "/backup";
+  const std::string out = dir + "/resumed.ckpt";
+  int kills = 0;
+  int backed_up_epoch = 0;
+  for (int attempt = 0; attempt < 200; ++attempt) {
+    const std::string log = dir + "/run" + std::to_string(attempt) + ".log";
+    const pid_t pid = spawn_trainer(backup, out, log);
+    // Kill within a short window for the first many attempts, so runs die at many points.
+    std::this_thread::sleep_for(std::chrono::duration<double>(kills < 40 ? when(rng) * 0.3 : seconds * 10));
+    const bool killed = kill(pid, SIGKILL) == 0;
+    int status = 0;
+    waitpid(pid, &status, 0);
+    if (WIFEXITED(status)) {
+      ASSERT_EQ(WEXITSTATUS(status), 0) << read_file(log);
+      break;
+    }
+    ASSERT_TRUE(killed && WIFSIGNALED(status));
+    ++kills;
+    // The backup is whole (or not there yet), and holds every epoch the run reported.
+    const std::string ckpt = backup + "/latest.ckpt";
+    if (fs::exists(ckpt)) {
+      saving::CheckpointData data;
+      ASSERT_NO_THROW(data = saving::read_checkpoint(ckpt)) << "torn backup after kill " << kills;
+      const int epoch = data.metadata["epoch"].get<int>();
+      EXPECT_GE(epoch, last_reported_epoch(log));
+      EXPECT_GE(epoch, backed_up_epoch) << "the backup went backwards";
+      backed_up_epoch = epoch;
+    } else {
+      EXPECT_EQ(last_reported_epoch(log), 0);
+    }
+  }
+  EXPECT_GE(kills, 20);
+  ASSERT_TRUE(fs::exists(out)) << "training never finished";
+  const auto reference = saving::read_checkpoint(dir + "/timing.ckpt");
+  const auto resumed = saving::read_checkpoint(out);
+  ASSERT_EQ(reference.arrays.size(), resumed.arrays.size());
+  for (std::size_t i = 0; i < reference.arrays.size(); ++i) {
+    EXPECT_TRUE(testing::all_close(resumed.arrays[i].second, reference.arrays[i].second, 0, 0)) << reference.arrays[i].first;
+  }
+}
+
+TEST(Checkpoint, CorruptFilesRaiseIOError) {
+  const std::string path = ::testing::TempDir() + "/keras_corrupt.ckpt";
+  saving::CheckpointData data;
+  data.arrays.emplace_back("a", Tensor({{1, 2}, {3, 4}}));
+  data.metadata["epoch"] = 3;
+  saving::write_checkpoint(path, data);
+  const std::string bytes = read_file(path);
+  const auto back = saving::read_checkpoint(path);
+  EXPECT_EQ(back.metadata["epoch"], 3);
+  EXPECT_TRUE(testing::all_close(back.arrays[0].second, Tensor({{1, 2}, {3, 4}})));
+  for (std::size_t cut : {std::size_t{0}, std::size_t{5}, bytes.size() / 2, bytes.size() - 1}) {
+    std::ofstream(path, std::ios::binary | std::ios::trunc) << bytes.substr(0, cut);
+    EXPECT_THROW(saving::read_checkpoint(path), IOError) << "truncated at " << cut;
+  }
+  std::string flipped = bytes;
+  flipped[bytes.size() / 2] ^= 0x40;
+  std::ofstream(path, std::ios::binary | std::ios::trunc) << flipped;
+  EXPECT_THROW(saving::read_checkpoint(path), IOError);
+  EXPECT_THROW(saving::read_checkpoint(path + ".missing"), IOError);
+}
+
+TEST(ModelCheckpoint, FormatsFileNamesAndKeepsOnlyTheBest) {
+  EXPECT_EQ(callbacks::format_filepath("w.{epoch:02d}-{val_loss:.2f}.ckpt", {{"val_loss", 0.4567}}, {{"epoch", 3}}),
+            "w.03-0.46.ckpt");
+  EXPECT_EQ(callbacks::format_filepath("{{x}}-{epoch}-{loss}", {{"loss", 0.5}}, {{"epoch", 12}}), "{x}-12-0.5");
+  EXPECT_THROW(callbacks::format_filepath("{missing}", {}, {}), ValueError);
+
+  const std::string dir = ::testing::TempDir() + "/keras_checkpoints";
+  fs::remove_all(dir);
+  Tensor in = Input({2});
+  Model model(in, layers::Dense(1)(in));
+  model.compile({.optimizer = "sgd", .loss = "mse"});
+  Tensor x = testing::test_input({16, 2}, 1).astype(DType::float32);
+  Tensor y = testing::test_input({16, 1}, 2).astype(DType::float32);
+  auto every = std::make_shared<callbacks::ModelCheckpoint>(dir + "/e{epoch:02d}.ckpt",
+                                                            callbacks::ModelCheckpointOptions{.monitor = "loss"});
+  // mode "max" on a falling loss: only epoch 1 is "best".
+  auto best = std::make_shared<callbacks::ModelCheckpoint>(
+      dir + "/best{epoch}.ckpt", callbacks::ModelCheckpointOptions{.monitor = "loss", .save_best_only = true, .mode = "max"});
+  model.fit(x, y, {.epochs = 3, .verbose = 0, .callbacks = {every, best}});
+  for (const char* name : {"e01.ckpt", "e02.ckpt", "e03.ckpt", "best1.ckpt"}) EXPECT_TRUE(fs::exists(dir + "/" + name)) << name;
+  EXPECT_FALSE(fs::exists(dir + "/best2.ckpt"));
+  // The saved weights load back into the model.
+  const Tensors trained = model.get_weights();
+  model.load_weights(dir + "/e01.ckpt");
+  EXPECT_FALSE(testing::all_close(model.get_weights()[0], trained[0], 0, 0));
+  model.load_weights(dir + "/e03.ckpt");
+  EXPECT_TRUE(testing::all_close(model.get_weights()[0], trained[0], 0, 0));
+  EXPECT_THROW(model.save_weights(dir + "/w.weights.h5"), NotImplementedError);
+}
+
+}  // namespace
+}  // namespace keras
