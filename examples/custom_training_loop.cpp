@@ -1,6 +1,6 @@
 // A custom training loop: a two-layer perceptron learns to tell points inside a circle from points
 // outside it. The model is plain ops on Variables; GradientTape computes the gradients and
-// a few lines of SGD apply them, as in a custom training loop in Keras.
+// an optimizer applies them (optimizer.apply_gradients), as in a custom training loop in Keras.
 //
 //   build/examples/custom_training_loop [epochs]
 #include <keras/keras.hpp>
@@ -60,7 +60,7 @@ double accuracy(const Mlp& model, const Dataset& data) {
 
 int main(int argc, char** argv) {
   const int epochs = argc > 1 ? std::atoi(argv[1]) : 600;
-  const double learning_rate = 0.5;
+  optimizers::SGD optimizer({.learning_rate = 0.5});
   const Dataset train = make_circle(512, 10);
   const Dataset test = make_circle(256, 20);
   Mlp model(32);
@@ -77,10 +77,7 @@ int main(int argc, char** argv) {
       loss = bce_from_logits(train.y, model(train.x));
       grads = tape.gradient(loss, model.variables());
     }
-    auto variables = model.variables();
-    for (std::size_t i = 0; i < variables.size(); ++i) {
-      variables[i].assign_sub(grads[i] * learning_rate);
-    }
+    optimizer.apply(grads, model.variables());
     last_loss = loss.item<double>();
     if (epoch == 1) first_loss = last_loss;
     if (epoch == 1 || epoch % 100 == 0 || epoch == epochs) {
@@ -94,6 +91,6 @@ int main(int argc, char** argv) {
   std::cout << "\ntrain accuracy " << std::setprecision(3) << train_acc << ", test accuracy "
             << test_acc << "\n";
   std::cout << "output bias after training: " << repr(model.b2.value()) << "\n";
-  // The demo doubles as a smoke test: training must have learned something.
+  // The example doubles as a smoke test: training must have learned something.
   return last_loss < first_loss && test_acc > 0.8 ? 0 : 1;
 }

@@ -5,7 +5,8 @@
 //   model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
 //   model.fit(x_train, y_train, batch_size=128, epochs=10, validation_split=0.1)
 //
-// It prints the summary, draws the model to model.png, shows the progress bars, evaluates on the test set and exits non-zero
+// It prints the summary, draws the model to model.png, shows the progress bars, saves the
+// weights, evaluates on the test set and exits non-zero
 // unless the test accuracy reaches 90 %.
 //
 //   build/examples/demo [epochs]
@@ -45,6 +46,10 @@ int main(int argc, char** argv) {
 
   model.compile({.optimizer = "adam", .loss = "sparse_categorical_crossentropy", .metrics = {"accuracy"}});
   model.fit(x_train, y_train, {.batch_size = 128, .epochs = epochs, .validation_split = 0.1});
+
+  // Keras's .keras format is not written yet: the weights go to keras-cpp's checkpoint file.
+  model.save_weights("fashion_mnist_convnet.ckpt");
+  std::cout << "Saved the weights to fashion_mnist_convnet.ckpt\n";
 
   const Scores score = model.evaluate(x_test, y_test, {.verbose = 0});
   std::cout << "Test loss: " << std::setprecision(4) << score[0] << "\n"

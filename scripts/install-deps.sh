@@ -11,8 +11,10 @@ packages=(
   nlohmann-json3-dev                                # model configs
   libgraphviz-dev fonts-dejavu-core                 # plot_model (and a font for its labels)
   zlib1g-dev                                        # gzipped dataset files
+  libhdf5-dev                                       # Keras weight files (.weights.h5, legacy .h5)
   dataset-fashion-mnist                             # the demo's data
   python3-numpy python3-torch                       # golden files, side-by-side benchmarks
+  python3-h5py                                      # golden files for the .h5 layout
   clang libclang-rt-dev                             # fuzzing (libFuzzer runtime)
 )
 

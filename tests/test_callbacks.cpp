@@ -259,5 +259,23 @@ TEST(Summary, FunctionalModelsShowConnectionsAndOptimizerParams) {
   EXPECT_NE(text.find(" Total params: 20 "), std::string::npos) << text;
 }
 
+TEST(Summary, ShowTrainableAndExpandNested) {
+  Tensor in = Input({4}, {.name = "inner_in"});
+  auto inner = make_model({in}, {layers::Dense(3, {.name = "inner_dense"})(in)}, {.name = "inner"});
+  inner->set_trainable(false);
+  Sequential model({.name = "outer"});
+  model.add(Input({4}));
+  model.add(inner);
+  model.add(layers::Dense(2, {.name = "top"}));
+  std::string text;
+  model.summary({.line_length = 100, .print_fn = [&](const std::string& s) { text = s; }, .expand_nested = true,
+                 .show_trainable = true});
+  EXPECT_NE(text.find("Trainable"), std::string::npos) << text;
+  EXPECT_NE(text.find("   └ inner_dense (Dense)"), std::string::npos) << text;
+  EXPECT_NE(text.find(" Non-trainable params: 15 (60.00 B)"), std::string::npos) << text;
+  EXPECT_NE(text.find(" Trainable params: 8 (32.00 B)"), std::string::npos) << text;
+  EXPECT_THROW(model.summary({.line_length = 10}), ValueError);
+}
+
 }  // namespace
 }  // namespace keras

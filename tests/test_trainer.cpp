@@ -182,6 +182,52 @@ TEST(Trainer, ErrorsSayWhatIsWrong) {
   EXPECT_THROW(model->fit(testing::matrix({{1, 2}}), testing::matrix({{1}}), {.verbose = 0, .shuffle = "bad"}), ValueError);
 }
 
+TEST(Trainer, PerTimestepSampleWeightsWeightEachStep) {
+  // Keras 2's sample_weight_mode="temporal": weights of shape (samples, timesteps).
+  Tensor in = Input({3, 2});
+  auto model = make_model({in}, {layers::Dense(1, {.use_bias = false, .kernel_initializer = "ones"})(in)});
+  model->compile({.optimizer = sgd(0.0), .loss = "mse"});
+  Tensor x = testing::test_input({2, 3, 2}, 40).astype(DType::float32);
+  Tensor y = testing::test_input({2, 3, 1}, 41).astype(DType::float32);
+  Tensor w = Tensor::from_vector(std::vector<float>{1, 0, 2, 0.5, 3, 0}, {2, 3});
+  // Per-step losses (pred - y)^2, weighted, then divided by the 6 steps.
+  const Tensor err = ops::square(ops::subtract(ops::sum(x, -1, true), y));
+  const double expected = ops::sum(ops::multiply(ops::squeeze(err, -1), w)).item<double>() / 6.0;
+  const Scores s = model->test_on_batch(x, y, w);
+  EXPECT_NEAR(s[0], expected, 1e-5);
+}
+
+TEST(Trainer, NamedInputsAreMatchedByName) {
+  Tensor a = Input({2}, {.name = "a"});
+  Tensor b = Input({1}, {.name = "b"});
+  auto model = make_model({a, b}, {layers::Dense(1, {.use_bias = false, .kernel_initializer = "ones"})(
+                                      layers::concatenate({a, b}))});
+  Tensor xa = testing::matrix({{1, 2}, {3, 4}});
+  Tensor xb = testing::matrix({{10}, {20}});
+  const Tensor by_name = model->predict(std::map<std::string, Tensor>{{"b", xb}, {"a", xa}}, {.verbose = 0});
+  EXPECT_TRUE(all_close(by_name, testing::matrix({{13}, {27}})));
+  EXPECT_THROW(model->predict(std::map<std::string, Tensor>{{"a", xa}}, {.verbose = 0}), ValueError);
+  EXPECT_THROW(model->predict(Tensors{xa}, {.verbose = 0}), ValueError);
+}
+
+TEST(Trainer, AFrozenSubModelKeepsItsWeights) {
+  Tensor in = Input({3});
+  auto inner = make_model({in}, {layers::Dense(4)(in)});
+  inner->set_trainable(false);
+  Tensor outer_in = Input({3});
+  auto model = make_model({outer_in}, {layers::Dense(1)(inner(outer_in))});
+  EXPECT_EQ(model->trainable_weights().size(), 2u);
+  EXPECT_EQ(model->non_trainable_weights().size(), 2u);
+  model->compile({.optimizer = sgd(0.1), .loss = "mse"});
+  const Tensors frozen = inner->get_weights();
+  const Tensors before = model->get_weights();
+  model->fit(testing::test_input({8, 3}, 50).astype(DType::float32), testing::test_input({8, 1}, 51).astype(DType::float32),
+             {.epochs = 2, .verbose = 0});
+  const Tensors after = inner->get_weights();
+  EXPECT_TRUE(all_close(after[0], frozen[0], 0, 0));
+  EXPECT_FALSE(all_close(model->get_weights().back(), before.back(), 0, 0));
+}
+
 class SquaresDataset : public PyDataset {
  public:
   std::size_t size() const override { return 4; }

@@ -31,6 +31,16 @@ struct ModelOptions {
   bool trainable = true;
 };
 
+// load_weights options (Keras's keyword arguments).
+struct LoadWeightsOptions {
+  // Legacy .h5/.hdf5 only: give each model layer the file's group of the same name; layers
+  // missing from either side are left alone. Default: match weighted layers in order.
+  bool by_name = false;
+  // Skip (with a warning on stderr) layers whose weight count differs and weights whose
+  // shape differs, instead of raising ValueError.
+  bool skip_mismatch = false;
+};
+
 class Model : public Layer {
  public:
   // A subclassed model: override call (and build), track layers in the constructor.
@@ -106,13 +116,18 @@ class Model : public Layer {
   metrics::MetricPtr find_metric(const std::string& name) const;
   optimizers::OptimizerPtr optimizer() const;
 
-  // Writes the weights, and the optimizer's state once it is built, atomically. Until
-  // Keras's .weights.h5 lands this writes keras-cpp's checkpoint format; .h5 and .keras
-  // names raise NotImplementedError.
+  // Writes the weights, and the optimizer's state once it is built, atomically (a
+  // temporary file beside the target, then a rename). `*.weights.h5` is Keras 3's file
+  // (src/saving/weights.cpp); other `.h5`/`.hdf5`/`.keras` names raise ValueError as
+  // Keras 3; any other name gets keras-cpp's interim checkpoint format.
   void save_weights(const std::string& filepath) const;
-  // Reads what save_weights wrote. ValueError when the weight count or a shape differs;
-  // IOError for a missing or corrupt file.
+  // Reads `*.weights.h5` (Keras 3), legacy Keras `.h5`/`.hdf5` weights or full-model files
+  // (topological order, or by name), or the interim checkpoint format (`.keras`: not yet,
+  // NotImplementedError). ValueError when a
+  // weight count or a shape differs; IOError for a missing or corrupt file. The model is
+  // left unchanged when loading fails.
   void load_weights(const std::string& filepath);
+  void load_weights(const std::string& filepath, const LoadWeightsOptions& options);
 
   // Set by a callback in on_train_begin (BackupAndRestore) to resume fit at this epoch.
   std::optional<std::int64_t> resume_epoch;

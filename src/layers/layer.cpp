@@ -260,20 +260,35 @@ std::vector<Variable> Layer::weights() const {
   return all;
 }
 
+namespace {
+
+void append_unique(std::vector<Variable>& out, const std::vector<Variable>& more) {
+  for (const auto& w : more) {
+    const bool seen = std::any_of(out.begin(), out.end(), [&](const Variable& v) { return v.id() == w.id(); });
+    if (!seen) out.push_back(w);
+  }
+}
+
+}  // namespace
+
+// As Keras: a frozen layer's weights are all non-trainable, its sub-layers' included.
 std::vector<Variable> Layer::trainable_weights() const {
   if (!trainable_) return {};
   std::vector<Variable> out;
-  for (auto& w : weights()) {
+  for (const auto& w : weights_) {
     if (w.trainable()) out.push_back(w);
   }
+  for (const auto& layer : sublayers_) append_unique(out, layer->trainable_weights());
   return out;
 }
 
 std::vector<Variable> Layer::non_trainable_weights() const {
+  if (!trainable_) return weights();
   std::vector<Variable> out;
-  for (auto& w : weights()) {
-    if (!trainable_ || !w.trainable()) out.push_back(w);
+  for (const auto& w : weights_) {
+    if (!w.trainable()) out.push_back(w);
   }
+  for (const auto& layer : sublayers_) append_unique(out, layer->non_trainable_weights());
   return out;
 }
 

@@ -9,6 +9,7 @@
 #include <fstream>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <set>
 #include <unistd.h>
 
@@ -228,17 +229,23 @@ std::string format_of(const std::string& path) {
   return format;
 }
 
-struct GvcDeleter {
-  void operator()(GVC_t* gvc) const { gvFreeContext(gvc); }
-};
+// One Graphviz context for the process: Graphviz 2.42's pango plugin keeps a pointer to the
+// last font name it used, which the context owns, so a context freed and made anew for the
+// next drawing leaves that pointer dangling (a use-after-free AddressSanitizer reports).
+GVC_t* graphviz_context() {
+  static GVC_t* const gvc = gvContext();
+  return gvc;
+}
 
 void render(const std::string& dot, const std::string& format, const std::string& path) {
-  std::unique_ptr<GVC_t, GvcDeleter> gvc(gvContext());
+  static std::mutex graphviz_mutex;  // Graphviz is not thread-safe
+  const std::lock_guard lock(graphviz_mutex);
+  GVC_t* gvc = graphviz_context();
   Agraph_t* g = agmemread(dot.c_str());
   if (!g) throw IOError("Graphviz could not parse the model's DOT text");
-  const bool laid_out = gvLayout(gvc.get(), g, "dot") == 0;
-  const bool rendered = laid_out && gvRenderFilename(gvc.get(), g, format.c_str(), path.c_str()) == 0;
-  if (laid_out) gvFreeLayout(gvc.get(), g);
+  const bool laid_out = gvLayout(gvc, g, "dot") == 0;
+  const bool rendered = laid_out && gvRenderFilename(gvc, g, format.c_str(), path.c_str()) == 0;
+  if (laid_out) gvFreeLayout(gvc, g);
   agclose(g);
   if (!rendered) throw IOError("Graphviz could not render '" + path + "' as " + format);
 }

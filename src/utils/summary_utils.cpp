@@ -122,9 +122,12 @@ enum class Justify { left, right, center };
 
 // Rich's word wrap of a cell: greedy by words; a word longer than the width is cut with "…".
 std::vector<std::string> wrap_cell(const std::string& text, std::size_t width) {
+  // Leading spaces (the indent of expand_nested rows) stay on the first word.
+  const std::size_t indent = text.find_first_not_of(' ');
   std::vector<std::string> words;
   std::istringstream in(text);
   for (std::string w; in >> w;) words.push_back(w);
+  if (!words.empty() && indent != std::string::npos) words.front().insert(0, indent, ' ');
   std::vector<std::string> lines;
   std::string line;
   for (const auto& w : words) {

@@ -3,9 +3,9 @@
 // `save_freq` batches, optionally only when the monitored value improves. The filepath may
 // hold Python format fields: "w.{epoch:02d}-{val_loss:.2f}.ckpt".
 //
-// Until Keras's .keras / .h5 / .weights.h5 files land, checkpoints are written in
-// keras-cpp's checkpoint format (model weights + optimizer state) to a path with another
-// extension (".ckpt"); Keras's extensions raise NotImplementedError when saving.
+// It saves with model.save_weights: a ".weights.h5" path gets Keras's weights file, another
+// extension (".ckpt") keras-cpp's checkpoint file (weights + optimizer state). Whole-model
+// files (.keras, .h5) are not written yet, so save_weights_only=false saves the weights too.
 #include <cstdint>
 #include <map>
 #include <optional>
