@@ -50,6 +50,8 @@ if [ "$mode" != 0 ]; then
   # The first report fails the test; leaks fail too.
   export ASAN_OPTIONS=halt_on_error=1:detect_leaks=1:check_initialization_order=1
   export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
+  # Leaks inside system libraries' caches (fonts, Graphviz) are not ours: see the file.
+  export LSAN_OPTIONS=suppressions=$root/scripts/lsan.supp:print_suppressions=0
   # -O1 keeps the sanitizer build and its tests quick; -g1 gives reports line numbers.
   build_and_test build-asan -DKERAS_SANITIZE=ON -DKERAS_BUILD_BENCH=OFF \
     -DCMAKE_CXX_FLAGS_RELEASE="-O1 -g1 -DNDEBUG"

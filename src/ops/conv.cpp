@@ -4,6 +4,7 @@
 // other two, so convolutions are differentiable to any order.
 #include <algorithm>
 
+#include "keras/ops/manipulation.hpp"
 #include "keras/ops/nn.hpp"
 #include "graph/symbolic.hpp"
 #include "ops/common.hpp"
@@ -127,6 +128,21 @@ Tensor conv(const Tensor& inputs, const Tensor& kernel, const ConvOptions& optio
     out.push_back(a.out);
     p.pad_begin.push_back(a.pad_begin);
     p.pad_end.push_back(a.pad_end);
+  }
+  if (p.channels_first) {
+    // oneDNN runs plain channels_first (nchw) convolutions as im2col + GEMM, several times
+    // slower than its channels_last kernels (bench/run_models.sh's U-Net): transpose around
+    // a channels_last convolution instead. Autodiff differentiates the transposes.
+    std::vector<std::int64_t> to_last{0};
+    std::vector<std::int64_t> to_first{0, rank + 1};
+    for (int i = 0; i < rank; ++i) {
+      to_last.push_back(i + 2);
+      to_first.push_back(i + 1);
+    }
+    to_last.push_back(1);
+    p.channels_first = false;
+    const Tensor y = conv_forward(p, ops::transpose(x, to_last), w, detail::image_shape(x.shape()[0], out, filters, false));
+    return ops::transpose(y, to_first);
   }
   return conv_forward(p, x, w, detail::image_shape(x.shape()[0], out, filters, p.channels_first));
 }
