@@ -24,16 +24,7 @@ constexpr double kTol = 1e-12;
 
 Tensor gold(const std::string& name) { return testing::golden("activations/" + name); }
 
-// The error message `fn` throws as a ValueError ("" when it throws none).
-template <class F>
-std::string value_error(F&& fn) {
-  try {
-    fn();
-  } catch (const ValueError& e) {
-    return e.what();
-  }
-  return "";
-}
+using testing::value_error;
 
 // Gradient check of a one-tensor activation at the golden input (float64; random points in
 // [-4, 4] fall on no kink of the piecewise functions).

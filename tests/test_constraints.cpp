@@ -21,15 +21,7 @@ constexpr double kTol = 1e-12;
 
 Tensor gold(const std::string& name) { return testing::golden("constraints/" + name); }
 
-template <class F>
-std::string value_error(F&& fn) {
-  try {
-    fn();
-  } catch (const ValueError& e) {
-    return e.what();
-  }
-  return "";
-}
+using testing::value_error;
 
 // sqrt(sum(w^2, axes)) as a flat list.
 std::vector<double> norms(const Tensor& w, const std::vector<std::int64_t>& axes) {

@@ -64,15 +64,7 @@ std::vector<std::string> weight_names(const Layer& layer) {
   return names;
 }
 
-template <class F>
-std::string value_error(F&& fn) {
-  try {
-    fn();
-  } catch (const ValueError& e) {
-    return e.what();
-  }
-  return "";
-}
+using testing::value_error;
 
 // `fn` throws a ValueError whose message contains `part`.
 template <class F>

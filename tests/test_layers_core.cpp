@@ -39,16 +39,7 @@ std::vector<std::string> weight_names(const Layer& layer) {
   return names;
 }
 
-// The error message `fn` throws as a ValueError ("" when it throws none).
-template <class F>
-std::string value_error(F&& fn) {
-  try {
-    fn();
-  } catch (const ValueError& e) {
-    return e.what();
-  }
-  return "";
-}
+using testing::value_error;
 
 // Gradients of sum(layer(x) * w) w.r.t. the layer's trainable weights, from the tape,
 // against central finite differences (each weight element perturbed by assignment).

@@ -27,15 +27,7 @@ double gold_value(const std::string& name) {
   return t.item<double>();
 }
 
-template <class F>
-std::string value_error(F&& fn) {
-  try {
-    fn();
-  } catch (const ValueError& e) {
-    return e.what();
-  }
-  return "";
-}
+using testing::value_error;
 
 ::testing::AssertionResult grad_ok(const regularizers::Regularizer& r, const Tensor& x) {
   return check_gradients([&](const std::vector<Tensor>& xs) { return r(xs[0]); }, {x});

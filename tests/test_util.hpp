@@ -45,6 +45,17 @@ inline Tensor test_input(const Shape& shape, std::uint64_t seed, double lo = -1.
   return random::uniform(shape, {.minval = lo, .maxval = hi, .dtype = DType::float64, .seed = seed});
 }
 
+// The message of the ValueError `fn` throws ("" when it throws none).
+template <class F>
+std::string value_error(F&& fn) {
+  try {
+    fn();
+  } catch (const ValueError& e) {
+    return e.what();
+  }
+  return "";
+}
+
 struct GradCheckOptions {
   double eps = 1e-6;
   double atol = 1e-6;
