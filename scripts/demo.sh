@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Builds keras-cpp (Release, build/) and runs the demo: a small MLP trained with
-# GradientTape and SGD.
+# Builds keras-cpp (Release, build/) and runs the demo: Keras's convnet trained on
+# Fashion-MNIST with compile/fit (summary, model.png, progress bars, test accuracy).
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
