@@ -41,42 +41,7 @@ std::vector<std::string> weight_names(const Layer& layer) {
 
 using testing::value_error;
 
-// Gradients of sum(layer(x) * w) w.r.t. the layer's trainable weights, from the tape,
-// against central finite differences (each weight element perturbed by assignment).
-::testing::AssertionResult check_weight_gradients(Layer& layer, const Tensor& x, const CallArgs& args = {}) {
-  const Tensor probe = layer(x, args);
-  const Tensor w = testing::test_input(probe.shape(), 24680, 0.5, 1.5);
-  auto loss = [&] { return ops::sum(ops::multiply(Tensor(layer(x, args)), w)); };
-  const auto weights = layer.trainable_weights();
-  if (weights.empty()) return ::testing::AssertionFailure() << "the layer has no trainable weights";
-  std::vector<Tensor> analytic;
-  {
-    GradientTape tape;
-    const Tensor l = loss();
-    analytic = tape.gradient(l, weights, {.unconnected_gradients = "zero"});
-  }
-  constexpr double eps = 1e-6;
-  for (std::size_t k = 0; k < weights.size(); ++k) {
-    Variable v = weights[k];
-    const auto base = v.value().to_vector<double>();
-    const auto got = analytic[k].to_vector<double>();
-    for (std::size_t i = 0; i < base.size(); ++i) {
-      auto at = [&](double delta) {
-        std::vector<double> values = base;
-        values[i] += delta;
-        v.assign(Tensor::from_vector(values, v.shape()));
-        return loss().item<double>();
-      };
-      const double numeric = (at(eps) - at(-eps)) / (2 * eps);
-      v.assign(Tensor::from_vector(base, v.shape()));
-      if (!(std::abs(numeric - got[i]) <= 1e-6 + 1e-5 * std::abs(numeric))) {
-        return ::testing::AssertionFailure() << "weight " << v.name() << " element " << i << ": analytic "
-                                             << got[i] << " vs numeric " << numeric;
-      }
-    }
-  }
-  return ::testing::AssertionSuccess();
-}
+using testing::check_weight_gradients;
 
 // Gradient w.r.t. the layer's input (float64).
 ::testing::AssertionResult check_input_gradients(const LayerPtr& layer, const Tensor& x) {

@@ -29,42 +29,7 @@ std::string error_of(F&& f) {
   return "(no error)";
 }
 
-// The tape's gradients of sum(layer(x) * w) with respect to the layer's trainable weights
-// against central differences (each weight element perturbed by assignment), in float64.
-::testing::AssertionResult check_weight_gradients(Layer& layer, const Tensor& x, const CallArgs& args) {
-  const Tensor w = test_input(Tensor(layer(x, args)).shape(), 424242, 0.5, 1.5);
-  auto loss = [&] { return ops::sum(ops::multiply(Tensor(layer(x, args)), w)); };
-  auto vars = layer.trainable_weights();
-  if (vars.empty()) return ::testing::AssertionFailure() << "the layer has no trainable weights";
-  std::vector<Tensor> analytic;
-  {
-    GradientTape tape;
-    const Tensor l = loss();
-    analytic = tape.gradient(l, vars);
-  }
-  const double eps = 1e-6;
-  for (std::size_t k = 0; k < vars.size(); ++k) {
-    if (!analytic[k].defined()) return ::testing::AssertionFailure() << vars[k].name() << ": no gradient";
-    const Tensor saved = vars[k].value();
-    const auto base = saved.to_vector<double>();
-    const auto got = analytic[k].to_vector<double>();
-    for (std::size_t i = 0; i < base.size(); ++i) {
-      auto at = [&](double delta) {
-        auto v = base;
-        v[i] += delta;
-        vars[k].assign(Tensor::from_vector(v, saved.shape()));
-        return loss().item<double>();
-      };
-      const double numeric = (at(eps) - at(-eps)) / (2 * eps);
-      vars[k].assign(saved);
-      if (!(std::abs(numeric - got[i]) <= 1e-6 + 1e-5 * std::abs(numeric))) {
-        return ::testing::AssertionFailure() << vars[k].name() << " element " << i << ": analytic " << got[i]
-                                             << " vs numeric " << numeric;
-      }
-    }
-  }
-  return ::testing::AssertionSuccess();
-}
+using testing::check_weight_gradients;
 
 // ---- BatchNormalization --------------------------------------------------------------
 
