@@ -9,10 +9,15 @@
 //                Adam, batch 128 (channels_last, as Keras)
 //   unet         the retina U-Net of examples/retina_unet.cpp: 48x48 patches,
 //                channels_first, SGD, batch 32
+//   lstm         Keras's imdb_lstm: Embedding(20000, 128) - LSTM(128) - Dense(1, sigmoid),
+//                Adam, binary crossentropy, batch 32, sequences of 80 word ids (the
+//                script's dropout and recurrent_dropout left out: torch's LSTM has no
+//                recurrent dropout)
 //   predict_mlp  the MLP's inference on one sample (predict_on_batch), microseconds
 //
-// Training uses synthetic data (uniform inputs, random one-hot labels; 4 distinct batches
-// cycled), compiled as the Keras scripts do (categorical crossentropy, "accuracy"), and
+// Training uses synthetic data (uniform inputs, random one-hot labels; for lstm random
+// word ids and 0/1 labels; 4 distinct batches cycled), compiled as the Keras scripts do
+// (categorical or binary crossentropy, "accuracy"), and
 // `model.train_on_batch`. A warm-up (at least 5 steps and 10 % of <seconds>) is excluded;
 // then steps run until <seconds> have passed. Threads: OMP_NUM_THREADS.
 //
@@ -132,19 +137,33 @@ std::unique_ptr<Model> retina_unet(std::int64_t channels, std::int64_t height, s
   return model;
 }
 
+// Keras's examples/imdb_lstm.py without its dropout (see the header).
+std::unique_ptr<Model> imdb_lstm() {
+  auto seq = std::make_unique<Sequential>();
+  Sequential& model = *seq;
+  model.add(Input({80}, {.dtype = DType::int32}));
+  model.add(layers::Embedding(20000, 128));
+  model.add(layers::LSTM(128));
+  model.add(layers::Dense(1, {.activation = "sigmoid"}));
+  model.compile({.optimizer = "adam", .loss = "binary_crossentropy", .metrics = {"accuracy"}});
+  return seq;
+}
+
 struct Setup {
   std::unique_ptr<Model> model;
   std::int64_t batch;
   Shape x_shape;  // one batch
   std::int64_t classes;
   Shape label_shape;  // one batch of class indices
+  std::int64_t vocab = 0;  // > 0: integer inputs below it and 0/1 labels (binary crossentropy)
 };
 
 Setup make(const std::string& name) {
   if (name == "mlp") return {mnist_mlp(), 128, {128, 784}, 10, {128}};
   if (name == "cnn") return {mnist_cnn(), 128, {128, 28, 28, 1}, 10, {128}};
   if (name == "unet") return {retina_unet(1, 48, 48), 32, {32, 1, 48, 48}, 2, {32, 48 * 48}};
-  throw ValueError("unknown model '" + name + "' (mlp, cnn, unet, predict_mlp)");
+  if (name == "lstm") return {imdb_lstm(), 32, {32, 80}, 2, {32, 1}, 20000};
+  throw ValueError("unknown model '" + name + "' (mlp, cnn, unet, lstm, predict_mlp)");
 }
 
 struct Data {
@@ -155,8 +174,14 @@ Data synthetic(const Setup& s, int batches) {
   Data d;
   for (int i = 0; i < batches; ++i) {
     const auto seed = static_cast<std::uint64_t>(100 + i);
-    d.x.push_back(random::uniform(s.x_shape, {.seed = seed}));
     Tensor labels = ops::floor(random::uniform(s.label_shape, {.maxval = static_cast<double>(s.classes), .seed = seed + 50}));
+    if (s.vocab > 0) {
+      const Tensor ids = random::uniform(s.x_shape, {.maxval = static_cast<double>(s.vocab), .seed = seed});
+      d.x.push_back(ops::cast(ops::floor(ids), DType::int32));
+      d.y.push_back(labels);
+      continue;
+    }
+    d.x.push_back(random::uniform(s.x_shape, {.seed = seed}));
     d.y.push_back(utils::to_categorical(ops::cast(labels, DType::int32), s.classes));
   }
   return d;
@@ -287,7 +312,7 @@ int predict_mlp(double seconds) {
 
 int main(int argc, char** argv) {
   if (argc < 3) {
-    std::fprintf(stderr, "usage: %s <mlp|cnn|unet|predict_mlp> <seconds> [--breakdown]\n", argv[0]);
+    std::fprintf(stderr, "usage: %s <mlp|cnn|unet|lstm|predict_mlp> <seconds> [--breakdown]\n", argv[0]);
     return 2;
   }
   const std::string name = argv[1];

@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
-# Trains the Keras MNIST MLP, the Keras MNIST CNN and the retina U-Net in keras-cpp
+# Trains the Keras MNIST MLP, the Keras MNIST CNN, the retina U-Net and the IMDB LSTM in keras-cpp
 # (build/bench/models_bench) and in PyTorch (bench/torch_models.py, Debian python3-torch),
 # back to back on this machine, at 1 and 2 threads, and prints a table, then
 #   RESULT train_<model>_<threads>t ours=<samples/s> peer=<samples/s> ratio=<ours/peer> unit=samples/s peer_config=<stock|tuned>
 #   RESULT predict_mlp_batch1 ours=<µs> peer=<µs> ratio=<peer/ours> unit=us
 #   RSS <model> ours=<MiB> peer=<MiB>
 #
-#   bench/run_models.sh [mlp|cnn|unet ...]     (default: all three; mlp includes predict_mlp)
+#   bench/run_models.sh [mlp|cnn|unet|lstm ...]  (default: all four; mlp includes predict_mlp)
 #
 # Configurations, each in fresh processes:
 #   ours     OMP_NUM_THREADS=<threads>
@@ -40,9 +40,9 @@ QUIET_WAIT=${QUIET_WAIT:-120}
 BREAKDOWN=${BREAKDOWN:-0}
 PYTHON=/usr/bin/python3  # Debian's python: it sees python3-torch
 MODELS=("$@")
-(( ${#MODELS[@]} )) || MODELS=(mlp cnn unet)
+(( ${#MODELS[@]} )) || MODELS=(mlp cnn unet lstm)
 for m in "${MODELS[@]}"; do
-  case $m in mlp|cnn|unet) ;; *) echo "unknown model '$m' (mlp, cnn, unet)" >&2; exit 2 ;; esac
+  case $m in mlp|cnn|unet|lstm) ;; *) echo "unknown model '$m' (mlp, cnn, unet, lstm)" >&2; exit 2 ;; esac
 done
 
 if [[ ! -f $BUILD_DIR/build.ninja ]]; then

@@ -3,7 +3,7 @@
 
   torch_models.py <model> <seconds> [--threads N]
 
-<model>: mlp, cnn, unet (training steps) or predict_mlp (inference on one sample, in µs).
+<model>: mlp, cnn, unet, lstm (training steps) or predict_mlp (inference on one sample, in µs).
 --threads N calls torch.set_num_threads(N) (the "tuned" configuration; the caller sets
 the environment: GLIBC_TUNABLES, OMP_WAIT_POLICY / OPENBLAS_NUM_THREADS, which must be in
 place before torch loads). Without it torch keeps its defaults (OMP_NUM_THREADS, if set).
@@ -75,6 +75,21 @@ class RetinaUnet(nn.Module):
         return c6.reshape(c6.shape[0], 2, -1)
 
 
+class ImdbLstm(nn.Module):
+    """Keras's imdb_lstm without its dropout: Embedding(20000, 128) - LSTM(128) - Dense(1);
+    the logit goes to binary_cross_entropy_with_logits (= sigmoid + binary crossentropy)."""
+
+    def __init__(self):
+        super().__init__()
+        self.embedding = nn.Embedding(20000, 128)
+        self.lstm = nn.LSTM(128, 128, batch_first=True)
+        self.dense = nn.Linear(128, 1)
+
+    def forward(self, ids):
+        _, (h, _) = self.lstm(self.embedding(ids))
+        return self.dense(h[0])
+
+
 # name: (model, optimizer, batch, input shape of one batch, classes, label shape)
 def make(name):
     if name == "mlp":
@@ -90,7 +105,11 @@ def make(name):
         model = RetinaUnet()
         opt = torch.optim.SGD(model.parameters(), lr=0.01)
         return model, opt, 32, (32, 1, 48, 48), 2, (32, 48 * 48)
-    raise SystemExit(f"unknown model {name!r} (mlp, cnn, unet, predict_mlp)")
+    if name == "lstm":
+        model = ImdbLstm()
+        opt = torch.optim.Adam(model.parameters(), lr=1e-3, eps=1e-7)
+        return model, opt, 32, (32, 80), 2, (32, 1)
+    raise SystemExit(f"unknown model {name!r} (mlp, cnn, unet, lstm, predict_mlp)")
 
 
 def peak_rss_mib():
@@ -102,17 +121,28 @@ def train(name, seconds):
     model, opt, batch, x_shape, classes, label_shape = make(name)
     model.train()
     gen = torch.Generator().manual_seed(100)
-    xs = [torch.rand(x_shape, generator=gen) for _ in range(4)]
-    ys = [torch.randint(0, classes, label_shape, generator=gen) for _ in range(4)]
+    binary = name == "lstm"  # word ids in, one 0/1 label out
+    if binary:
+        xs = [torch.randint(0, 20000, x_shape, generator=gen) for _ in range(4)]
+        ys = [torch.randint(0, 2, label_shape, generator=gen).float() for _ in range(4)]
+    else:
+        xs = [torch.rand(x_shape, generator=gen) for _ in range(4)]
+        ys = [torch.randint(0, classes, label_shape, generator=gen) for _ in range(4)]
 
     def step(i):
         opt.zero_grad(set_to_none=True)
         logits = model(xs[i % 4])
-        loss = F.cross_entropy(logits, ys[i % 4])
+        if binary:
+            loss = F.binary_cross_entropy_with_logits(logits, ys[i % 4])
+        else:
+            loss = F.cross_entropy(logits, ys[i % 4])
         loss.backward()
         opt.step()
         with torch.no_grad():
-            accuracy = (logits.argmax(1) == ys[i % 4]).float().mean()
+            if binary:
+                accuracy = ((logits > 0).float() == ys[i % 4]).float().mean()
+            else:
+                accuracy = (logits.argmax(1) == ys[i % 4]).float().mean()
         return loss.item(), accuracy.item()
 
     t_warm = time.perf_counter()

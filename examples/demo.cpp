@@ -47,9 +47,9 @@ int main(int argc, char** argv) {
   model.compile({.optimizer = "adam", .loss = "sparse_categorical_crossentropy", .metrics = {"accuracy"}});
   model.fit(x_train, y_train, {.batch_size = 128, .epochs = epochs, .validation_split = 0.1});
 
-  // Keras's .keras format is not written yet: the weights go to keras-cpp's checkpoint file.
-  model.save_weights("fashion_mnist_convnet.ckpt");
-  std::cout << "Saved the weights to fashion_mnist_convnet.ckpt\n";
+  // A Keras 3 archive: keras::saving::load_model (or Python's keras.saving.load_model) reads it.
+  model.save("fashion_mnist_convnet.keras");
+  std::cout << "Saved the model to fashion_mnist_convnet.keras\n";
 
   const Scores score = model.evaluate(x_test, y_test, {.verbose = 0});
   std::cout << "Test loss: " << std::setprecision(4) << score[0] << "\n"

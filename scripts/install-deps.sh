@@ -12,6 +12,7 @@ packages=(
   libgraphviz-dev fonts-dejavu-core                 # plot_model (and a font for its labels)
   zlib1g-dev                                        # gzipped dataset files
   libhdf5-dev                                       # Keras weight files (.weights.h5, legacy .h5)
+  libzip-dev                                        # .keras archives
   dataset-fashion-mnist                             # the demo's data
   python3-numpy python3-torch                       # golden files, side-by-side benchmarks
   python3-h5py                                      # golden files for the .h5 layout

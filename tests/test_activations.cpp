@@ -163,6 +163,9 @@ TEST(Activations, OtherBuiltinsMatchClosedForms) {
   // Keras 3's hard_sigmoid: relu6(x + 3) / 6.
   expect_map(activations::hard_sigmoid(x), [](double v) { return std::clamp(v + 3.0, 0.0, 6.0) / 6.0; },
              "hard_sigmoid");
+  // Keras 2's: 0.2 x + 0.5, clipped to [0, 1].
+  expect_map(activations::legacy_hard_sigmoid(x), [](double v) { return std::clamp(0.2 * v + 0.5, 0.0, 1.0); },
+             "legacy_hard_sigmoid");
   expect_map(activations::selu(x),
              [](double v) {
                constexpr double alpha = 1.6732632423543772848170429916717;

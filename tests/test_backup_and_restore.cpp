@@ -1,8 +1,8 @@
 // Crash safety of training: a training process is SIGKILLed at random moments, many times,
 // and restarted with BackupAndRestore. The backup is never torn (it always reads back or
 // is absent), at most the epoch in progress is lost, and the final weights are
-// bit-identical to an uninterrupted run's. Also ModelCheckpoint's file names and
-// save_best_only, and the checkpoint file's corruption checks.
+// bit-identical to an uninterrupted run's. Also ModelCheckpoint's file names, formats and
+// save_best_only.
 #include <fcntl.h>
 #include <signal.h>
 #include <spawn.h>
@@ -21,7 +21,8 @@
 #include "keras/layers.hpp"
 #include "keras/model.hpp"
 #include "keras/optimizers.hpp"
-#include "saving/checkpoint.hpp"
+#include "keras/saving.hpp"
+#include "saving/h5/h5_file.hpp"
 #include "test_util.hpp"
 
 extern char** environ;
@@ -61,9 +62,31 @@ int last_reported_epoch(const std::string& log) {
   return last;
 }
 
+// The epoch a backup holds (its training_metadata attribute); IOError for a torn file.
+int backup_epoch(const std::string& path) {
+  return json::parse(saving::h5::File::open(path).read_string_attr("training_metadata")).at("epoch").get<int>();
+}
+
+// Every dataset of an HDF5 file, by path.
+void collect(const saving::h5::Group& g, std::map<std::string, Tensor>& out) {
+  for (const auto& child : g.children()) {
+    if (g.has_group(child)) {
+      collect(g.group(child), out);
+    } else {
+      out[g.child_path(child)] = g.read_dataset(child);
+    }
+  }
+}
+
+std::map<std::string, Tensor> datasets_of(const std::string& path) {
+  std::map<std::string, Tensor> out;
+  collect(saving::h5::File::open(path), out);
+  return out;
+}
+
 double run_seconds(const std::string& dir) {
   const auto start = std::chrono::steady_clock::now();
-  const pid_t pid = spawn_trainer(dir + "/timing_backup", dir + "/timing.ckpt", dir + "/timing.log");
+  const pid_t pid = spawn_trainer(dir + "/timing_backup", dir + "/timing.weights.h5", dir + "/timing.log");
   int status = 0;
   waitpid(pid, &status, 0);
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -75,13 +98,13 @@ TEST(BackupAndRestore, SurvivesRandomKillsAndEndsBitIdentical) {
   fs::create_directories(dir);
   // The uninterrupted reference run (also tells how long a run takes).
   const double seconds = run_seconds(dir);
-  ASSERT_TRUE(fs::exists(dir + "/timing.ckpt"));
+  ASSERT_TRUE(fs::exists(dir + "/timing.weights.h5"));
   EXPECT_FALSE(fs::exists(dir + "/timing_backup")) << "the backup is deleted after a finished run";
 
   std::mt19937 rng(12345);
   std::uniform_real_distribution<double> when(0.0, seconds);
   const std::string backup = dir + "/backup";
-  const std::string out = dir + "/resumed.ckpt";
+  const std::string out = dir + "/resumed.weights.h5";
   int kills = 0;
   int backed_up_epoch = 0;
   for (int attempt = 0; attempt < 200; ++attempt) {
@@ -103,11 +126,10 @@ TEST(BackupAndRestore, SurvivesRandomKillsAndEndsBitIdentical) {
     // the process was exiting): the job is done.
     if (fs::exists(out)) break;
     // The backup is whole (or not there yet), and holds every epoch the run reported.
-    const std::string ckpt = backup + "/latest.ckpt";
+    const std::string ckpt = backup + "/latest.weights.h5";
     if (fs::exists(ckpt)) {
-      saving::CheckpointData data;
-      ASSERT_NO_THROW(data = saving::read_checkpoint(ckpt)) << "torn backup after kill " << kills;
-      const int epoch = data.metadata["epoch"].get<int>();
+      int epoch = -1;
+      ASSERT_NO_THROW(epoch = backup_epoch(ckpt)) << "torn backup after kill " << kills;
       EXPECT_GE(epoch, last_reported_epoch(log));
       EXPECT_GE(epoch, backed_up_epoch) << "the backup went backwards";
       backed_up_epoch = epoch;
@@ -117,33 +139,13 @@ TEST(BackupAndRestore, SurvivesRandomKillsAndEndsBitIdentical) {
   }
   EXPECT_GE(kills, 20);
   ASSERT_TRUE(fs::exists(out)) << "training never finished";
-  const auto reference = saving::read_checkpoint(dir + "/timing.ckpt");
-  const auto resumed = saving::read_checkpoint(out);
-  ASSERT_EQ(reference.arrays.size(), resumed.arrays.size());
-  for (std::size_t i = 0; i < reference.arrays.size(); ++i) {
-    EXPECT_TRUE(testing::all_close(resumed.arrays[i].second, reference.arrays[i].second, 0, 0)) << reference.arrays[i].first;
+  const auto reference = datasets_of(dir + "/timing.weights.h5");
+  const auto resumed = datasets_of(out);
+  ASSERT_EQ(reference.size(), resumed.size());
+  for (const auto& [path, value] : reference) {
+    ASSERT_TRUE(resumed.count(path)) << path;
+    EXPECT_TRUE(testing::all_close(resumed.at(path), value, 0, 0)) << path;
   }
-}
-
-TEST(Checkpoint, CorruptFilesRaiseIOError) {
-  const std::string path = ::testing::TempDir() + "/keras_corrupt.ckpt";
-  saving::CheckpointData data;
-  data.arrays.emplace_back("a", Tensor({{1, 2}, {3, 4}}));
-  data.metadata["epoch"] = 3;
-  saving::write_checkpoint(path, data);
-  const std::string bytes = read_file(path);
-  const auto back = saving::read_checkpoint(path);
-  EXPECT_EQ(back.metadata["epoch"], 3);
-  EXPECT_TRUE(testing::all_close(back.arrays[0].second, Tensor({{1, 2}, {3, 4}})));
-  for (std::size_t cut : {std::size_t{0}, std::size_t{5}, bytes.size() / 2, bytes.size() - 1}) {
-    std::ofstream(path, std::ios::binary | std::ios::trunc) << bytes.substr(0, cut);
-    EXPECT_THROW(saving::read_checkpoint(path), IOError) << "truncated at " << cut;
-  }
-  std::string flipped = bytes;
-  flipped[bytes.size() / 2] ^= 0x40;
-  std::ofstream(path, std::ios::binary | std::ios::trunc) << flipped;
-  EXPECT_THROW(saving::read_checkpoint(path), IOError);
-  EXPECT_THROW(saving::read_checkpoint(path + ".missing"), IOError);
 }
 
 TEST(ModelCheckpoint, FormatsFileNamesAndKeepsOnlyTheBest) {
@@ -159,20 +161,33 @@ TEST(ModelCheckpoint, FormatsFileNamesAndKeepsOnlyTheBest) {
   model.compile({.optimizer = "sgd", .loss = "mse"});
   Tensor x = testing::test_input({16, 2}, 1).astype(DType::float32);
   Tensor y = testing::test_input({16, 1}, 2).astype(DType::float32);
-  auto every = std::make_shared<callbacks::ModelCheckpoint>(dir + "/e{epoch:02d}.ckpt",
-                                                            callbacks::ModelCheckpointOptions{.monitor = "loss"});
-  // mode "max" on a falling loss: only epoch 1 is "best".
+  auto every = std::make_shared<callbacks::ModelCheckpoint>(
+      dir + "/e{epoch:02d}.weights.h5", callbacks::ModelCheckpointOptions{.monitor = "loss", .save_weights_only = true});
+  // mode "max" on a falling loss: only epoch 1 is "best". Whole models, as .keras and .h5.
   auto best = std::make_shared<callbacks::ModelCheckpoint>(
-      dir + "/best{epoch}.ckpt", callbacks::ModelCheckpointOptions{.monitor = "loss", .save_best_only = true, .mode = "max"});
-  model.fit(x, y, {.epochs = 3, .verbose = 0, .callbacks = {every, best}});
-  for (const char* name : {"e01.ckpt", "e02.ckpt", "e03.ckpt", "best1.ckpt"}) EXPECT_TRUE(fs::exists(dir + "/" + name)) << name;
-  EXPECT_FALSE(fs::exists(dir + "/best2.ckpt"));
-  // The saved weights load back into the model.
+      dir + "/best{epoch}.keras", callbacks::ModelCheckpointOptions{.monitor = "loss", .save_best_only = true, .mode = "max"});
+  auto last = std::make_shared<callbacks::ModelCheckpoint>(dir + "/last.h5",
+                                                           callbacks::ModelCheckpointOptions{.monitor = "loss"});
+  model.fit(x, y, {.epochs = 3, .verbose = 0, .callbacks = {every, best, last}});
+  for (const char* name : {"e01.weights.h5", "e02.weights.h5", "e03.weights.h5", "best1.keras", "last.h5"}) {
+    EXPECT_TRUE(fs::exists(dir + "/" + name)) << name;
+  }
+  EXPECT_FALSE(fs::exists(dir + "/best2.keras"));
+  // The saved weights load back into the model; the saved models load whole.
   const Tensors trained = model.get_weights();
-  model.load_weights(dir + "/e01.ckpt");
+  model.load_weights(dir + "/e01.weights.h5");
   EXPECT_FALSE(testing::all_close(model.get_weights()[0], trained[0], 0, 0));
-  model.load_weights(dir + "/e03.ckpt");
+  model.load_weights(dir + "/e03.weights.h5");
   EXPECT_TRUE(testing::all_close(model.get_weights()[0], trained[0], 0, 0));
+  EXPECT_TRUE(testing::all_close(saving::load_model(dir + "/last.h5")->get_weights()[0], trained[0], 0, 0));
+  EXPECT_TRUE(saving::load_model(dir + "/best1.keras")->compiled());
+  // Keras 3's filepath rules.
+  EXPECT_NE(testing::value_error([&] {
+              callbacks::ModelCheckpoint(dir + "/w.ckpt", {.save_weights_only = true});
+            }).find("must end in `.weights.h5`"),
+            std::string::npos);
+  EXPECT_NE(testing::value_error([&] { callbacks::ModelCheckpoint(dir + "/w.ckpt"); }).find("must end in `.keras`"),
+            std::string::npos);
   // Keras 3 refuses a weights file named .h5; .weights.h5 is Keras's own format.
   EXPECT_THROW(model.save_weights(dir + "/w.h5"), ValueError);
   model.save_weights(dir + "/w.weights.h5");

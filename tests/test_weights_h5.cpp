@@ -21,6 +21,7 @@
 #include "keras/optimizers.hpp"
 #include "keras/sequential.hpp"
 #include "saving/h5/h5_file.hpp"
+#include "h5_layout.hpp"
 #include "test_util.hpp"
 
 namespace keras {
@@ -186,16 +187,7 @@ std::string stored_zip_member(const std::string& zip, const std::string& name) {
   return "";
 }
 
-// The Keras 3.12 MNIST MLP (Sequential: Input(28, 28), Flatten, Dense 128/32/10).
-SequentialPtr keras3_mnist_mlp() {
-  auto model = make_layer<Sequential>(ModelOptions{.name = "sequential"});
-  model->add(Input({28, 28}, {.name = "input_layer"}));
-  model->add(layers::Flatten({.name = "flatten"}));
-  model->add(layers::Dense(128, {.activation = "relu", .name = "dense"}));
-  model->add(layers::Dense(32, {.activation = "relu", .name = "dense_1"}));
-  model->add(layers::Dense(10, {.activation = "softmax", .name = "dense_2"}));
-  return model;
-}
+using testing::keras3_mnist_mlp;
 
 TEST(WeightsH5Keras, Keras312MnistMlpWeightsH5) {
   // No licence is stated for this file, so it is read from the shared folder, not copied.
@@ -342,9 +334,9 @@ TEST(WeightsH5RoundTrip, ReadsFilesWithAndWithoutEmptyGroups) {
   expect_same_weights(*a, *b);
 }
 
-TEST(WeightsH5RoundTrip, LegacySaveNamesAreRejectedAsKeras3) {
+TEST(WeightsH5RoundTrip, SaveAndLoadNamesFollowKeras3) {
   auto a = small_sequential();
-  for (const char* name : {"/w.h5", "/w.hdf5", "/w.keras"}) {
+  for (const char* name : {"/w.h5", "/w.hdf5", "/w.keras", "/w.ckpt"}) {
     try {
       a->save_weights(temp_dir() + name);
       ADD_FAILURE() << name;
@@ -353,10 +345,12 @@ TEST(WeightsH5RoundTrip, LegacySaveNamesAreRejectedAsKeras3) {
     }
   }
   EXPECT_THROW(a->load_weights(temp_dir() + "/seq.weights.h5", {.by_name = true}), ValueError);
-  // Other names keep keras-cpp's interim checkpoint format.
-  a->save_weights(temp_dir() + "/w.ckpt");
+  EXPECT_NE(testing::value_error([&] { a->load_weights(temp_dir() + "/w.ckpt"); }).find("File format not supported"),
+            std::string::npos);
+  // A .keras archive's weights load into a model of the same architecture.
+  a->save(temp_dir() + "/whole.keras");
   auto b = small_sequential();
-  b->load_weights(temp_dir() + "/w.ckpt");
+  b->load_weights(temp_dir() + "/whole.keras");
   expect_same_weights(*a, *b);
 }
 
@@ -445,30 +439,7 @@ TEST(WeightsH5Legacy, ChunkedLayerNamesLoad) {
 
 // --- the layout -----------------------------------------------------------------------------
 
-// Every group and dataset under `g`: {"groups": {path: {attr: value}}, "datasets": {path:
-// {"shape", "dtype"}}}, as the generator writes it.
-void walk(const saving::h5::Group& g, json& out) {
-  json attrs = json::object();
-  for (const auto& a : g.attr_names()) {
-    const auto [kind, n] = g.attr_info(a);
-    attrs[a] = {{"type", kind}, {"value", kind.ends_with("string") ? json(g.read_string_attr(a)) : json(nullptr)}};
-  }
-  out["groups"][g.path()] = attrs;
-  for (const auto& child : g.children()) {
-    if (g.has_group(child)) {
-      walk(g.group(child), out);
-    } else {
-      const auto info = g.dataset_info(child);
-      out["datasets"][g.child_path(child)] = {{"shape", info.shape}, {"dtype", info.dtype}};
-    }
-  }
-}
-
-json layout_of(const std::string& path) {
-  json out = {{"groups", json::object()}, {"datasets", json::object()}};
-  walk(saving::h5::File::open(path), out);
-  return out;
-}
+json layout_of(const std::string& path) { return testing::h5_layout(saving::h5::File::open(path)); }
 
 // Writes the file where the generator reads it (KERAS_WRITE_LAYOUT_FILES=1) or in a
 // temporary folder.

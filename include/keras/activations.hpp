@@ -39,6 +39,10 @@ Tensor gelu(const Tensor& x);
 Tensor gelu(const Tensor& x, bool approximate);
 Tensor sigmoid(const Tensor& x);
 Tensor hard_sigmoid(const Tensor& x);
+// Keras 1 and 2's hard_sigmoid, clip(0.2 x + 0.5, 0, 1) (Keras 3's is relu6(x + 3) / 6).
+// Not a Keras 3 name: loading a Keras 1/2 file maps its "hard_sigmoid" here so that the
+// model predicts what it did there; Python Keras 3 needs it as a custom object.
+Tensor legacy_hard_sigmoid(const Tensor& x);
 Tensor log_sigmoid(const Tensor& x);
 Tensor sparse_sigmoid(const Tensor& x);
 Tensor silu(const Tensor& x);  // also "swish"

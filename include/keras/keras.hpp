@@ -21,6 +21,7 @@
 #include "keras/optimizers.hpp"
 #include "keras/random.hpp"
 #include "keras/regularizers.hpp"
+#include "keras/saving.hpp"
 #include "keras/sequential.hpp"
 #include "keras/shape.hpp"
 #include "keras/tensor.hpp"

@@ -146,13 +146,17 @@ class Layer : public std::enable_shared_from_this<Layer> {
   Tensors losses() const;
 
   // Tracks a sub-layer (an attribute in Keras), so its weights and losses count here.
+  // `attribute` is the Keras attribute name ("cell", "forward_layer"): weight files store
+  // the sub-layer's state under it. Unnamed sub-layers are stored in a `layers` list.
   template <class L>
-  std::shared_ptr<L> track(std::shared_ptr<L> layer) {
-    track_layer(layer);
+  std::shared_ptr<L> track(std::shared_ptr<L> layer, const std::string& attribute = {}) {
+    track_layer(layer, attribute);
     return layer;
   }
-  void track_layer(std::shared_ptr<Layer> layer);
+  void track_layer(std::shared_ptr<Layer> layer, const std::string& attribute = {});
   const std::vector<std::shared_ptr<Layer>>& tracked_layers() const { return sublayers_; }
+  // The attribute name each tracked layer was given (empty when none), in tracking order.
+  const std::vector<std::string>& tracked_attributes() const { return sublayer_attributes_; }
 
   // The functional-graph nodes made by calling this layer on symbolic tensors.
   std::vector<std::shared_ptr<detail::Node>> inbound_nodes() const;
@@ -179,7 +183,10 @@ class Layer : public std::enable_shared_from_this<Layer> {
   void set_name(const std::string& name) { name_ = name; }
   // Forgets the build (Sequential rebuilds when its layers change).
   void reset_built() { built_ = false; }
-  void clear_tracked_layers() { sublayers_.clear(); }
+  void clear_tracked_layers() {
+    sublayers_.clear();
+    sublayer_attributes_.clear();
+  }
 
  private:
   friend struct LayerAccess;
@@ -198,6 +205,7 @@ class Layer : public std::enable_shared_from_this<Layer> {
   std::vector<std::pair<Variable, regularizers::RegularizerPtr>> regularized_;
   std::vector<std::pair<Variable, constraints::ConstraintPtr>> constrained_;
   std::vector<std::shared_ptr<Layer>> sublayers_;
+  std::vector<std::string> sublayer_attributes_;
   std::vector<std::weak_ptr<detail::Node>> nodes_;
   Tensors losses_;
 

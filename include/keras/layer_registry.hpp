@@ -17,6 +17,8 @@ void register_layer_class(const std::string& class_name, LayerFactory factory);
 // A new layer from Keras's config dict; ValueError naming the class when it is unknown.
 LayerPtr layer_from_config(const std::string& class_name, const json& config);
 bool is_registered_layer_class(const std::string& class_name);
+// Whether the library itself registered `class_name` (not a custom layer).
+bool is_builtin_layer_class(const std::string& class_name);
 std::vector<std::string> registered_layer_classes();
 
 }  // namespace keras

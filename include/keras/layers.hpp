@@ -8,4 +8,5 @@
 #include "keras/layers/merging.hpp"
 #include "keras/layers/normalization.hpp"
 #include "keras/layers/pooling.hpp"
+#include "keras/layers/recurrent.hpp"
 #include "keras/layers/reshaping.hpp"

@@ -32,6 +32,12 @@ struct ModelOptions {
 };
 
 // load_weights options (Keras's keyword arguments).
+// Model::save options (Keras's keyword arguments).
+struct SaveOptions {
+  // Store the compile configuration and the optimizer's state.
+  bool include_optimizer = true;
+};
+
 struct LoadWeightsOptions {
   // Legacy .h5/.hdf5 only: give each model layer the file's group of the same name; layers
   // missing from either side are left alone. Default: match weighted layers in order.
@@ -58,6 +64,8 @@ class Model : public Layer {
   Tensors call(const Tensors& inputs, const CallContext& context) override;
   Tensors compute_mask(const Tensors& inputs, const Tensors& masks) override;
   std::string class_name() const override;
+  // A functional model's or a Sequential's config as Keras writes it (layers, their
+  // inbound nodes, input_layers and output_layers); a subclassed model's base config.
   json get_config() const override;
 
   // Runs the model on data (Keras's model(x) / model(x, training=...)).
@@ -115,6 +123,8 @@ class Model : public Layer {
   // The compiled metric logged under `name` ("accuracy", "out_mae", ...), or null.
   metrics::MetricPtr find_metric(const std::string& name) const;
   optimizers::OptimizerPtr optimizer() const;
+  // The arguments of the latest compile() (ValueError when not compiled).
+  const CompileOptions& compile_options() const;
 
   // Writes the weights, and the optimizer's state once it is built, atomically (a
   // temporary file beside the target, then a rename). `*.weights.h5` is Keras 3's file
@@ -132,6 +142,18 @@ class Model : public Layer {
   // Set by a callback in on_train_begin (BackupAndRestore) to resume fit at this epoch.
   std::optional<std::int64_t> resume_epoch;
 
+  // ---- Saving (src/saving/; keras/saving.hpp has load_model) ----
+  // Keras's model.save: a `.keras` archive or a legacy `.h5`/`.hdf5` full-model file by
+  // the extension, written atomically. ValueError for other extensions.
+  void save(const std::string& filepath, const SaveOptions& options = {}) const;
+  // Keras 3's model.to_json(): {"module", "class_name", "config", "registered_name"}.
+  std::string to_json() const;
+  // The compile arguments as Keras 3's compile_config (null when not compiled), and
+  // compile() from such a config (names of custom losses and metrics resolved through the
+  // registered custom objects).
+  json get_compile_config() const;
+  void compile_from_config(const json& config);
+
   // Prints Keras 3's summary table (see keras/utils/summary.hpp).
   void summary(const SummaryOptions& options = {}) const;
 
@@ -148,6 +170,7 @@ class Model : public Layer {
 
  private:
   friend std::string utils::summary_text(const Model& model, const SummaryOptions& options);
+  friend struct ModelAccess;
   trainers::TrainerState& trainer() const;
 
   Tensors output_masks_;
@@ -155,6 +178,7 @@ class Model : public Layer {
   std::shared_ptr<graph::Functional> graph_;
   std::vector<std::string> input_names_;
   std::vector<std::string> output_names_;
+  bool named_io_ = false;  // built from name maps: configs list inputs/outputs by name
 };
 
 using ModelPtr = LayerRef<Model>;

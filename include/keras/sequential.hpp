@@ -23,7 +23,6 @@ class Sequential : public Model {
   void build(const std::vector<Shape>& input_shapes) override;
   Tensors call(const Tensors& inputs, const CallContext& context) override;
   std::string class_name() const override { return "Sequential"; }
-  json get_config() const override;
 
   // The stacked layers, without the InputLayer (as Keras lists them).
   std::vector<LayerPtr> layers() const override;
@@ -33,6 +32,7 @@ class Sequential : public Model {
   std::vector<LayerPtr> layers_;
   std::optional<Shape> input_batch_shape_;
   std::optional<DType> input_dtype_;
+  std::string input_name_;
 };
 
 using SequentialPtr = LayerRef<Sequential>;

@@ -51,6 +51,9 @@ Tensor gelu(const Tensor& x) { return ops::gelu(x, false); }
 Tensor gelu(const Tensor& x, bool approximate) { return ops::gelu(x, approximate); }
 Tensor sigmoid(const Tensor& x) { return ops::sigmoid(x); }
 Tensor hard_sigmoid(const Tensor& x) { return ops::hard_sigmoid(x); }
+Tensor legacy_hard_sigmoid(const Tensor& x) {
+  return ops::minimum(ops::maximum(ops::add(ops::multiply(x, 0.2), 0.5), 0.0), 1.0);
+}
 Tensor log_sigmoid(const Tensor& x) { return ops::negative(ops::softplus(ops::negative(x))); }
 
 Tensor sparse_sigmoid(const Tensor& x) {
@@ -129,6 +132,7 @@ const std::map<std::string, ActivationPointer, std::less<>>& registry() {
       {"gelu", &gelu},
       {"sigmoid", &sigmoid},
       {"hard_sigmoid", &hard_sigmoid},
+      {"legacy_hard_sigmoid", &legacy_hard_sigmoid},
       {"log_sigmoid", &log_sigmoid},
       {"sparse_sigmoid", &sparse_sigmoid},
       {"silu", &silu},

@@ -89,6 +89,16 @@ ModelCheckpoint::ModelCheckpoint(std::string filepath, ModelCheckpointOptions op
   if (const auto* s = std::get_if<std::string>(&options_.save_freq); s && *s != "epoch") {
     throw ValueError("Unrecognized save_freq: " + *s + ". Expected save_freq are 'epoch' or integer values");
   }
+  const auto ends_with = [&](const std::string& suffix) {
+    return filepath_.size() >= suffix.size() && filepath_.compare(filepath_.size() - suffix.size(), suffix.size(), suffix) == 0;
+  };
+  if (options_.save_weights_only && !ends_with(".weights.h5")) {
+    throw ValueError("When using `save_weights_only=True` in `ModelCheckpoint`, the filepath provided must end in "
+                     "`.weights.h5` (Keras weights format). Received: filepath=" + filepath_);
+  }
+  if (!options_.save_weights_only && !ends_with(".keras") && !ends_with(".h5")) {
+    throw ValueError("The filepath provided must end in `.keras` (Keras model format). Received: filepath=" + filepath_);
+  }
   best_ = options_.initial_value_threshold;
 }
 
@@ -145,7 +155,11 @@ void ModelCheckpoint::save(std::int64_t epoch, std::optional<std::int64_t> batch
   }
   const auto dir = std::filesystem::path(path).parent_path();
   if (!dir.empty()) std::filesystem::create_directories(dir);
-  model()->save_weights(path);
+  if (options_.save_weights_only) {
+    model()->save_weights(path);
+  } else {
+    model()->save(path);
+  }
   if (options_.verbose > 0) std::cout << "\nEpoch " << epoch + 1 << ": finished saving model to " << path << "\n";
 }
 

@@ -88,6 +88,8 @@ class OpLayer : public Layer {
 
 }  // namespace
 
+bool is_op_layer(const Layer& layer) { return dynamic_cast<const OpLayer*>(&layer) != nullptr; }
+
 bool is_symbolic(const Tensor& t) { return t.defined() && t.impl()->keras_history != nullptr; }
 
 bool any_symbolic(const Tensors& tensors) {

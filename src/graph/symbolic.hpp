@@ -17,6 +17,8 @@
 namespace keras::graph {
 
 bool is_symbolic(const Tensor& t);
+// Whether `layer` records an op called on symbolic tensors (symbolic_op below).
+bool is_op_layer(const Layer& layer);
 bool any_symbolic(const Tensors& tensors);
 
 // A new symbolic tensor (no data) with this shape, dtype and history (null: a tensor that

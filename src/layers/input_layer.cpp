@@ -20,7 +20,8 @@ Tensors InputLayer::call(const Tensors& inputs, const CallContext&) { return inp
 json InputLayer::get_config() const {
   json shape = json::array();
   for (auto d : batch_shape_) shape.push_back(d < 0 ? json(nullptr) : json(d));
-  return {{"batch_shape", shape}, {"dtype", std::string(dtype_name(dtype()))}, {"sparse", false}, {"name", name()}};
+  return {{"batch_shape", shape}, {"dtype", std::string(dtype_name(dtype()))}, {"sparse", false}, {"ragged", false},
+          {"name", name()}};
 }
 
 }  // namespace layers

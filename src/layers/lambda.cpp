@@ -30,6 +30,14 @@ std::optional<std::vector<Shape>> LambdaLayer::declared_output_shape(const std::
 
 json LambdaLayer::get_config() const {
   json config = Layer::get_config();
+  // Keras 3's form of a named function; "__main__" lets a Python script that defines a
+  // function of that name load the file.
+  if (!options_.function_name.empty()) {
+    config["function"] = {{"module", "__main__"},
+                          {"class_name", "function"},
+                          {"config", options_.function_name},
+                          {"registered_name", options_.function_name}};
+  }
   config["arguments"] = options_.arguments;
   if (const auto* shape = std::get_if<Shape>(&options_.output_shape)) config["output_shape"] = *shape;
   return config;

@@ -334,9 +334,10 @@ void Layer::clear_losses() {
   for (auto& layer : sublayers_) layer->clear_losses();
 }
 
-void Layer::track_layer(std::shared_ptr<Layer> layer) {
+void Layer::track_layer(std::shared_ptr<Layer> layer, const std::string& attribute) {
   if (!layer) throw ValueError("Layer '" + name_ + "' cannot track a null layer");
   sublayers_.push_back(std::move(layer));
+  sublayer_attributes_.push_back(attribute);
 }
 
 std::vector<std::shared_ptr<detail::Node>> Layer::inbound_nodes() const {

@@ -1,5 +1,6 @@
 #include <map>
 #include <mutex>
+#include <set>
 
 #include "layers/registry.hpp"
 
@@ -14,16 +15,26 @@ std::map<std::string, LayerFactory>& table() {
   return factories;
 }
 
+// The classes registered by the library itself (saved with module "keras.layers").
+std::set<std::string>& builtins() {
+  static std::set<std::string> names;
+  return names;
+}
+bool g_registering_builtins = false;
+
 // The built-in families, registered on first use (explicit calls rather than static
 // initialisers, which a static library link would drop).
 void ensure_builtins() {
   static std::once_flag once;
   std::call_once(once, [] {
+    g_registering_builtins = true;
     detail::register_input_layers();
     detail::register_core_layers();
     detail::register_normalization_layers();
     detail::register_merging_layers();
     detail::register_conv_layers();
+    detail::register_rnn_layers();
+    g_registering_builtins = false;
   });
 }
 
@@ -32,6 +43,17 @@ void ensure_builtins() {
 void register_layer_class(const std::string& class_name, LayerFactory factory) {
   std::lock_guard<std::recursive_mutex> lock(g_mutex);
   table()[class_name] = std::move(factory);
+  if (g_registering_builtins) {
+    builtins().insert(class_name);
+  } else {
+    builtins().erase(class_name);
+  }
+}
+
+bool is_builtin_layer_class(const std::string& class_name) {
+  ensure_builtins();
+  std::lock_guard<std::recursive_mutex> lock(g_mutex);
+  return builtins().count(class_name) > 0;
 }
 
 LayerPtr layer_from_config(const std::string& class_name, const json& config) {

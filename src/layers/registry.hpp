@@ -9,5 +9,6 @@ void register_core_layers();
 void register_normalization_layers();
 void register_merging_layers();
 void register_conv_layers();
+void register_rnn_layers();
 
 }  // namespace keras::detail

@@ -12,6 +12,7 @@
 #include "keras/ops/nn.hpp"
 #include "keras/ops/reduction.hpp"
 #include "losses/loss_utils.hpp"
+#include "saving/registry.hpp"
 #include "utils/object_config.hpp"
 
 namespace keras::losses {
@@ -532,6 +533,8 @@ LossPtr get(const nlohmann::json& identifier) {
       // Keras returns the function, which compile() wraps under the name given.
       return from_class(it->second, {{"name", name}}, identifier);
     }
+    // A custom loss registered under this name (keras::saving::register_loss).
+    if (auto custom = saving::detail::registered_loss(name)) return custom->ptr();
   }
   throw ValueError("Could not interpret loss identifier: " +
                    (identifier.is_string() ? identifier.get<std::string>() : identifier.dump()));

@@ -6,6 +6,7 @@
 #include <limits>
 
 #include "keras/metrics.hpp"
+#include "saving/registry.hpp"
 #include "utils/object_config.hpp"
 
 namespace keras::metrics {
@@ -256,6 +257,8 @@ MetricPtr get(const nlohmann::json& identifier) {
   if (identifier.is_string()) {
     const auto name = identifier.get<std::string>();
     if (class_table().count(name) != 0) return from_class(name, nlohmann::json::object(), identifier);
+    // A custom metric registered under this name (keras::saving::register_metric).
+    if (auto custom = saving::detail::registered_metric(name)) return custom->make({}, {});
   }
   throw ValueError("Could not interpret metric identifier: " +
                    (identifier.is_string() ? identifier.get<std::string>() : identifier.dump()));
@@ -281,6 +284,7 @@ MetricPtr resolve(const std::string& name, const Shape& y_true_shape, const Shap
     return from_class(cls, {{"name", name}}, name);
   }
   if (class_table().count(name) == 0) {
+    if (auto custom = saving::detail::registered_metric(name)) return custom->make(y_true_shape, y_pred_shape);
     throw ValueError("Could not interpret metric identifier: " + name);
   }
   // compile() names a metric after the string given.

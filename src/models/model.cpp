@@ -50,6 +50,7 @@ Model::Model(const std::map<std::string, Tensor>& inputs, const std::map<std::st
     : Model(values_of(inputs), values_of(outputs), options) {
   input_names_ = keys_of(inputs);
   output_names_ = keys_of(outputs);
+  named_io_ = true;
 }
 
 Model::~Model() = default;
@@ -86,8 +87,6 @@ Tensors Model::compute_mask(const Tensors& inputs, const Tensors& masks) {
 }
 
 std::string Model::class_name() const { return graph_ ? "Functional" : "Model"; }
-
-json Model::get_config() const { return Layer::get_config(); }
 
 std::vector<LayerPtr> Model::layers() const {
   std::vector<LayerPtr> out;

@@ -21,6 +21,7 @@ void Sequential::add(const Tensor& input) {
   }
   input_batch_shape_ = input.shape();
   input_dtype_ = input.dtype();
+  input_name_ = input.impl()->keras_history->node->layer->name();
 }
 
 void Sequential::add(const LayerPtr& layer) {
@@ -62,10 +63,13 @@ void Sequential::rebuild() {
     return;
   }
   const Shape& batch_shape = *input_batch_shape_;
+  // One name for the input across rebuilds: the Input's given, else an automatic one.
+  if (input_name_.empty()) input_name_ = unique_layer_name("input_layer");
   const Tensor input = Input(Shape(batch_shape.begin() + 1, batch_shape.end()),
                              InputOptions{.batch_size = batch_shape[0] < 0 ? std::nullopt
                                                                            : std::optional<std::int64_t>(batch_shape[0]),
-                                          .dtype = input_dtype_});
+                                          .dtype = input_dtype_,
+                                          .name = input_name_});
   Tensor x = input;
   for (const auto& layer : layers_) {
     const Outputs out = (*layer)(x);
@@ -92,8 +96,6 @@ Tensors Sequential::call(const Tensors& inputs, const CallContext& context) {
   if (graph() == nullptr) build(std::vector<Shape>{inputs.front().shape()});
   return Model::call(inputs, context);
 }
-
-json Sequential::get_config() const { return Layer::get_config(); }
 
 std::vector<LayerPtr> Sequential::layers() const { return layers_; }
 

@@ -1,14 +1,7 @@
 // Model::save_weights / load_weights: Keras 3's `.weights.h5`, Keras's legacy `.h5`
-// weights (read only, as Keras 3), and keras-cpp's interim checkpoint format for other
-// names. See docs/architecture.md, "Keras weight files".
-#include <fcntl.h>
-#include <unistd.h>
-
+// weights (read; written inside full-model files) and the weights of a `.keras` archive.
+// See docs/architecture.md, "Keras weight files".
 #include <algorithm>
-#include <atomic>
-#include <cerrno>
-#include <cstdio>
-#include <cstring>
 #include <iostream>
 #include <map>
 #include <optional>
@@ -16,8 +9,10 @@
 
 #include "keras/errors.hpp"
 #include "keras/model.hpp"
+#include "layers/rnn/legacy_weights.hpp"
 #include "saving/h5/h5_file.hpp"
-#include "saving/model_state.hpp"
+#include "saving/atomic_file.hpp"
+#include "saving/weights_io.hpp"
 
 namespace keras {
 
@@ -27,13 +22,13 @@ bool ends_with(const std::string& s, const std::string& suffix) {
   return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
-enum class Format { weights_h5, legacy_h5, keras_zip, checkpoint };
+enum class Format { weights_h5, legacy_h5, keras_zip, other };
 
 Format format_of(const std::string& path) {
   if (ends_with(path, ".weights.h5")) return Format::weights_h5;
   if (ends_with(path, ".h5") || ends_with(path, ".hdf5")) return Format::legacy_h5;
   if (ends_with(path, ".keras")) return Format::keras_zip;
-  return Format::checkpoint;
+  return Format::other;
 }
 
 std::string names_of(const std::vector<Variable>& vars) {
@@ -57,17 +52,7 @@ std::vector<Variable> own_variables(const Layer& layer) {
   return own;
 }
 
-// The children a layer's state walk visits under `layers`: a model's layers() (Keras's
-// Sequential/Functional `layers`), or the sub-layers another layer tracks.
-std::vector<std::shared_ptr<Layer>> children_of(const Layer& layer) {
-  std::vector<std::shared_ptr<Layer>> out;
-  if (const auto* model = dynamic_cast<const Model*>(&layer)) {
-    for (const auto& l : model->layers()) out.push_back(l);
-  } else {
-    for (const auto& l : layer.tracked_layers()) out.push_back(l);
-  }
-  return out;
-}
+std::string join(const std::string& a, const std::string& b) { return a.empty() ? b : a + "/" + b; }
 
 // Keras's per-container naming: snake_case(class name), then _1, _2, ... on repeats.
 std::vector<std::string> container_names(const std::vector<std::shared_ptr<Layer>>& items) {
@@ -86,7 +71,38 @@ std::vector<std::string> container_names(const std::vector<std::shared_ptr<Layer
   return names;
 }
 
-std::string join(const std::string& a, const std::string& b) { return a.empty() ? b : a + "/" + b; }
+struct Child {
+  std::shared_ptr<Layer> layer;
+  std::string path;  // relative to the parent's path
+};
+
+// The children a layer's state walk visits, with the paths Keras gives them: a model's
+// layers() (Keras's Sequential/Functional `layers` list) or a layer's unnamed sub-layers go
+// in `layers/<snake name>`; a sub-layer tracked under an attribute name goes in that name
+// (an RNN's `cell`), after the list, in sorted order as Keras walks attributes.
+std::vector<Child> children_of(const Layer& layer) {
+  std::vector<std::shared_ptr<Layer>> listed;
+  std::vector<Child> named;
+  if (const auto* model = dynamic_cast<const Model*>(&layer)) {
+    for (const auto& l : model->layers()) listed.push_back(l);
+  } else {
+    const auto& attributes = layer.tracked_attributes();
+    for (std::size_t i = 0; i < layer.tracked_layers().size(); ++i) {
+      if (attributes[i].empty()) {
+        listed.push_back(layer.tracked_layers()[i]);
+      } else {
+        named.push_back({layer.tracked_layers()[i], attributes[i]});
+      }
+    }
+  }
+  std::vector<Child> out;
+  const auto names = container_names(listed);
+  for (std::size_t i = 0; i < listed.size(); ++i) out.push_back({listed[i], join("layers", names[i])});
+  std::sort(named.begin(), named.end(), [](const Child& a, const Child& b) { return a.path < b.path; });
+  out.insert(out.end(), named.begin(), named.end());
+  return out;
+}
+
 
 // The optimizer's variables as Keras 3 saves them: iteration, learning_rate (a float32
 // scalar unless the rate is a schedule), then the slots in build order.
@@ -110,52 +126,24 @@ void save_layer_state(const Layer& layer, const saving::h5::Group& root, const s
   vars.write_string_attr("name", layer.name());
   const auto own = own_variables(layer);
   for (std::size_t i = 0; i < own.size(); ++i) vars.write_dataset(std::to_string(i), own[i].value());
-  const auto children = children_of(layer);
-  const auto names = container_names(children);
-  for (std::size_t i = 0; i < children.size(); ++i) {
-    save_layer_state(*children[i], root, join(join(path, "layers"), names[i]), visited);
+  for (const auto& child : children_of(layer)) save_layer_state(*child.layer, root, join(path, child.path), visited);
+}
+
+}  // namespace
+
+void saving::write_weights_tree(const Model& model, const saving::h5::Group& root, bool include_optimizer) {
+  std::set<const Layer*> visited;
+  save_layer_state(model, root, "", visited);
+  const auto opt = model.optimizer();
+  if (include_optimizer && opt && opt->built()) {
+    const auto vars = root.create_group("optimizer/vars");
+    vars.write_string_attr("name", opt->name());
+    const auto values = optimizer_values(*opt);
+    for (std::size_t i = 0; i < values.size(); ++i) vars.write_dataset(std::to_string(i), values[i]);
   }
 }
 
-void write_weights_h5(const Model& model, const std::string& filename) {
-  auto file = saving::h5::File::create(filename);
-  {
-    std::set<const Layer*> visited;
-    save_layer_state(model, file, "", visited);
-    const auto opt = model.optimizer();
-    if (opt && opt->built()) {
-      const auto vars = file.create_group("optimizer/vars");
-      vars.write_string_attr("name", opt->name());
-      const auto values = optimizer_values(*opt);
-      for (std::size_t i = 0; i < values.size(); ++i) vars.write_dataset(std::to_string(i), values[i]);
-    }
-  }
-  file.close();
-}
-
-// Writes with `write` to a temporary file beside `path`, fsyncs it and renames it over
-// `path`; the temporary file is removed on failure.
-template <class Write>
-void write_atomically(const std::string& path, Write&& write) {
-  static std::atomic<unsigned> counter{0};
-  const std::string tmp = path + ".tmp." + std::to_string(::getpid()) + "." + std::to_string(counter++);
-  try {
-    write(tmp);
-    const int fd = ::open(tmp.c_str(), O_RDONLY);
-    if (fd < 0 || ::fsync(fd) != 0) {
-      const std::string reason = std::strerror(errno);
-      if (fd >= 0) ::close(fd);
-      throw IOError("Cannot write '" + path + "': cannot flush " + tmp + ": " + reason);
-    }
-    ::close(fd);
-    if (std::rename(tmp.c_str(), path.c_str()) != 0) {
-      throw IOError("Cannot write '" + path + "': cannot rename " + tmp + ": " + std::strerror(errno));
-    }
-  } catch (...) {
-    std::remove(tmp.c_str());
-    throw;
-  }
-}
+namespace {
 
 // --- reading: a plan of assignments, applied only when the whole file checked out --------
 
@@ -229,60 +217,75 @@ void plan_layer_state(const Layer& layer, const saving::h5::Group& root, const s
       plan.push_back({own[i], value.astype(own[i].dtype())});
     }
   }
-  const auto children = children_of(layer);
-  const auto names = container_names(children);
-  for (std::size_t i = 0; i < children.size(); ++i) {
-    plan_layer_state(*children[i], root, join(join(path, "layers"), names[i]), visited, skip_mismatch, plan);
+  for (const auto& child : children_of(layer)) {
+    plan_layer_state(*child.layer, root, join(path, child.path), visited, skip_mismatch, plan);
   }
 }
 
-void apply(std::vector<Assignment>& plan) {
-  for (auto& a : plan) a.variable.assign(a.value);
+}  // namespace
+
+namespace {
+
+// The optimizer's saved values as Keras 3 lists them (iteration, learning_rate unless it is
+// a schedule, then the slots), from datasets `names` of `group`. As Keras, a count
+// mismatch warns and leaves the optimizer as it is. Returns the learning rate to set once
+// the whole plan is applied.
+std::optional<double> plan_optimizer(Model& model, const saving::h5::Group& group,
+                                     const std::vector<std::string>& names, std::vector<Assignment>& plan) {
+  const auto opt = model.optimizer();
+  if (!opt || names.empty()) return std::nullopt;
+  const std::string& filename = group.filename();
+  if (!opt->built()) opt->build(model.trainable_weights());
+  const auto vars = opt->variables();
+  const std::size_t expected = vars.size() + (opt->has_schedule() ? 0 : 1);
+  if (names.size() != expected) {
+    warn("Skipping variable loading for optimizer '" + opt->name() + "', because it has " + std::to_string(expected) +
+         " variables whereas the saved optimizer has " + std::to_string(names.size()) + " variables ('" + filename + "')");
+    return std::nullopt;
+  }
+  std::optional<double> learning_rate;
+  std::size_t k = 0;
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    if (!group.has_dataset(names[i])) {
+      throw IOError("HDF5 file '" + filename + "', object '" + group.child_path(names[i]) + "': no such dataset");
+    }
+    Tensor value = group.read_dataset(names[i]);
+    if (i == 1 && !opt->has_schedule()) {
+      if (value.size() != 1) {
+        throw ValueError("The optimizer's learning_rate in '" + filename + "' ('" + group.child_path(names[i]) +
+                         "') has shape " + shape_str(value.shape()) + ", expected a scalar");
+      }
+      learning_rate = value.item<double>();
+      continue;
+    }
+    const Variable& v = vars[k++];
+    check_shape(v, value, filename, group.child_path(names[i]), "optimizer '" + opt->name() + "'");
+    plan.push_back({v, value.astype(v.dtype())});
+  }
+  return learning_rate;
 }
 
-void read_weights_h5(Model& model, const std::string& filename, bool skip_mismatch) {
-  auto file = saving::h5::File::open(filename);
+void apply(std::vector<Assignment>& plan, Model& model, std::optional<double> learning_rate) {
+  for (auto& a : plan) a.variable.assign(a.value);
+  if (learning_rate) model.optimizer()->set_learning_rate(*learning_rate);
+}
+
+}  // namespace
+
+void saving::read_weights_tree(Model& model, const saving::h5::Group& file, bool skip_mismatch) {
   std::vector<Assignment> plan;
   std::set<const Layer*> visited;
   plan_layer_state(model, file, "", visited, skip_mismatch, plan);
-
-  // The optimizer: as Keras, a count mismatch warns and leaves it as it is.
-  const auto opt = model.optimizer();
   std::optional<double> learning_rate;
-  const auto opt_vars = vars_group(file, "optimizer");
-  if (opt && opt_vars && !opt_vars->children().empty()) {
-    if (!opt->built()) opt->build(model.trainable_weights());
-    const auto vars = opt->variables();
-    const std::size_t expected = vars.size() + (opt->has_schedule() ? 0 : 1);
-    const std::size_t count = opt_vars->children().size();
-    if (count != expected) {
-      warn("Skipping variable loading for optimizer '" + opt->name() + "', because it has " + std::to_string(expected) +
-           " variables whereas the saved optimizer has " + std::to_string(count) + " variables ('" + filename + "')");
-    } else {
-      std::size_t k = 0;
-      for (std::size_t i = 0; i < count; ++i) {
-        const std::string key = std::to_string(i);
-        if (!opt_vars->has_dataset(key)) {
-          throw IOError("HDF5 file '" + filename + "', object '" + opt_vars->child_path(key) + "': no such dataset");
-        }
-        Tensor value = opt_vars->read_dataset(key);
-        if (i == 1 && !opt->has_schedule()) {
-          if (value.size() != 1) {
-            throw ValueError("The optimizer's learning_rate in '" + filename + "' ('" + opt_vars->child_path(key) +
-                             "') has shape " + shape_str(value.shape()) + ", expected a scalar");
-          }
-          learning_rate = value.item<double>();
-          continue;
-        }
-        const Variable& v = vars[k++];
-        check_shape(v, value, filename, opt_vars->child_path(key), "optimizer '" + opt->name() + "'");
-        plan.push_back({v, value.astype(v.dtype())});
-      }
-    }
+  if (const auto opt_vars = vars_group(file, "optimizer")) {
+    std::vector<std::string> names;
+    for (std::size_t i = 0; i < opt_vars->children().size(); ++i) names.push_back(std::to_string(i));
+    learning_rate = plan_optimizer(model, *opt_vars, names, plan);
   }
-  apply(plan);
-  if (learning_rate) opt->set_learning_rate(*learning_rate);
+  apply(plan, model, learning_rate);
 }
+
+namespace {
 
 // --- legacy .h5 (Keras 2 / Keras 3's legacy writer) ----------------------------------------
 
@@ -312,6 +315,21 @@ std::vector<Tensor> read_saved_weights(const SavedLayer& saved) {
   return out;
 }
 
+// Keras 1 files keep some layers' weights in another layout (Keras 2's loader converted
+// them; keras_version "1.x" or absent marks such files).
+Tensors converted(Tensors values, const Layer& layer, bool keras1) {
+  if (!keras1) return values;
+  if (auto rnn = detail::convert_keras1_rnn_weights(layer.class_name(), values)) return *rnn;
+  return values;
+}
+
+bool is_keras1_file(const saving::h5::Group& file, const saving::h5::Group& root) {
+  for (const auto* g : {&root, &file}) {
+    if (g->has_attr("keras_version")) return g->read_string_attr("keras_version").starts_with("1");
+  }
+  return true;
+}
+
 void plan_legacy_layer(const std::vector<Variable>& symbolic, const std::vector<Tensor>& values, const SavedLayer& saved,
                        const std::string& what, bool skip_mismatch, std::vector<Assignment>& plan) {
   for (std::size_t i = 0; i < symbolic.size(); ++i) {
@@ -329,8 +347,11 @@ void plan_legacy_layer(const std::vector<Variable>& symbolic, const std::vector<
   }
 }
 
-void read_legacy_h5(Model& model, const std::string& filename, const LoadWeightsOptions& options) {
-  auto file = saving::h5::File::open(filename);
+}  // namespace
+
+void saving::read_legacy_weights(Model& model, const saving::h5::Group& file, const LoadWeightsOptions& options,
+                         bool with_optimizer) {
+  const std::string& filename = file.filename();
   saving::h5::Group root = file;
   const bool has_names = root.has_attr("layer_names") || root.has_attr("layer_names0");
   if (!has_names && root.has_group("model_weights")) root = root.group("model_weights");
@@ -338,6 +359,7 @@ void read_legacy_h5(Model& model, const std::string& filename, const LoadWeights
     throw IOError("HDF5 file '" + filename + "', object '" + root.path() +
                   "': not a Keras weights file (no layer_names attribute)");
   }
+  const bool keras1 = is_keras1_file(file, root);
   std::vector<SavedLayer> saved;
   for (const auto& name : root.read_string_array_attr("layer_names")) {
     if (!root.has_group(name)) {
@@ -357,7 +379,7 @@ void read_legacy_h5(Model& model, const std::string& filename, const LoadWeights
       for (const auto& layer : layers) {
         if (layer->name() != s.name) continue;
         if (!read) {
-          values = read_saved_weights(s);
+          values = converted(read_saved_weights(s), *layer, keras1);
           read = true;
         }
         const auto symbolic = legacy_weights(*layer);
@@ -392,7 +414,7 @@ void read_legacy_h5(Model& model, const std::string& filename, const LoadWeights
     for (std::size_t k = 0; k < filtered.size(); ++k) {
       const auto& s = *filtered_saved[k];
       const auto symbolic = legacy_weights(*filtered[k]);
-      const auto values = read_saved_weights(s);
+      const auto values = converted(read_saved_weights(s), *filtered[k], keras1);
       if (symbolic.size() != values.size()) {
         throw ValueError("Weight count mismatch for layer #" + std::to_string(k) + " (named " + filtered[k]->name() +
                          " in the current model, " + s.name + " in the save file). Layer expects " +
@@ -415,8 +437,76 @@ void read_legacy_h5(Model& model, const std::string& filename, const LoadWeights
     }
     plan_legacy_layer(symbolic, values, top, "top-level model", options.skip_mismatch, plan);
   }
-  apply(plan);
+  std::optional<double> learning_rate;
+  if (with_optimizer && file.has_group("optimizer_weights")) {
+    const auto g = file.group("optimizer_weights");
+    learning_rate = plan_optimizer(model, g, g.read_string_array_attr("weight_names", true), plan);
+  }
+  apply(plan, model, learning_rate);
 }
+
+namespace {
+
+// Keras 3's legacy weight names: each weight's path, "<layer>/<weight>", with the names of
+// the layers it is nested in before it.
+void collect_paths(const Layer& layer, const std::string& prefix, std::map<std::uint64_t, std::string>& out) {
+  const std::string path = join(prefix, layer.name());
+  for (const auto& v : own_variables(layer)) out.emplace(v.id(), join(path, v.name()));
+  for (const auto& child : children_of(layer)) collect_paths(*child.layer, path, out);
+}
+
+// One dataset per value under `names` (a path: "dense/kernel" makes a subgroup), names
+// made unique with _1, _2, ... as HDF5 needs, listed in the group's weight_names.
+void write_named(const saving::h5::Group& group, const std::vector<std::string>& names, const Tensors& values) {
+  std::vector<std::string> unique;
+  std::set<std::string> used;
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    std::string name = names[i];
+    for (int k = 1; used.count(name); ++k) name = names[i] + "_" + std::to_string(k);
+    used.insert(name);
+    unique.push_back(name);
+    group.write_dataset(name, values[i]);
+  }
+  group.write_string_array_attr("weight_names", unique);
+}
+
+void write_layer_group(const saving::h5::Group& group, const Layer& layer, const std::vector<Variable>& weights) {
+  std::map<std::uint64_t, std::string> paths;
+  collect_paths(layer, "", paths);
+  std::vector<std::string> names;
+  Tensors values;
+  for (const auto& w : weights) {
+    names.push_back(paths.count(w.id()) ? paths.at(w.id()) : join(layer.name(), w.name()));
+    values.push_back(w.value());
+  }
+  write_named(group, names, values);
+}
+
+}  // namespace
+
+void saving::write_legacy_weights(const Model& model, const saving::h5::Group& root) {
+  std::vector<std::string> layer_names;
+  for (const auto& layer : model.layers()) layer_names.push_back(layer->name());
+  root.write_string_array_attr("layer_names", layer_names);
+  root.write_string_attr("backend", saving::kBackend, false);
+  root.write_string_attr("keras_version", saving::kKerasVersion, false);
+  for (const auto& layer : model.layers()) {
+    write_layer_group(root.create_group(layer->name()), *layer, legacy_weights(*layer));
+  }
+  write_layer_group(root.create_group("top_level_model_weights"), model, own_variables(model));
+}
+
+void saving::write_legacy_optimizer(const Model& model, const saving::h5::Group& root) {
+  const auto opt = model.optimizer();
+  if (!opt || !opt->built()) return;
+  const auto vars = opt->variables();
+  std::vector<std::string> names{join(opt->name(), vars.at(0).name())};
+  if (!opt->has_schedule()) names.push_back(join(opt->name(), "learning_rate"));
+  for (std::size_t i = 1; i < vars.size(); ++i) names.push_back(join(opt->name(), vars[i].name()));
+  write_named(root.create_group("optimizer_weights"), names, optimizer_values(*opt));
+}
+
+namespace {
 
 [[noreturn]] void reject_save_name(const std::string& path) {
   throw ValueError("The filename must end in `.weights.h5`. Received: filepath=" + path);
@@ -426,68 +516,20 @@ void read_legacy_h5(Model& model, const std::string& filename, const LoadWeights
 
 }  // namespace keras
 
-namespace keras::saving {
-
-CheckpointData model_state(const Model& model) {
-  CheckpointData data;
-  const auto weights = model.weights();
-  for (std::size_t i = 0; i < weights.size(); ++i) data.arrays.emplace_back("model/" + std::to_string(i), weights[i].value());
-  const auto opt = model.optimizer();
-  if (opt && opt->built()) {
-    const auto vars = opt->variables();
-    for (std::size_t i = 0; i < vars.size(); ++i) data.arrays.emplace_back("optimizer/" + std::to_string(i), vars[i].value());
-  }
-  data.metadata["format"] = "keras-cpp checkpoint";
-  data.metadata["model"] = model.name();
-  return data;
-}
-
-void restore_model_state(Model& model, const CheckpointData& data, const std::string& filepath) {
-  Tensors model_values;
-  Tensors optimizer_values;
-  for (const auto& [name, t] : data.arrays) {
-    if (name.starts_with("model/")) model_values.push_back(t);
-    if (name.starts_with("optimizer/")) optimizer_values.push_back(t);
-  }
-  const auto weights = model.weights();
-  if (model_values.size() != weights.size()) {
-    throw ValueError("Model '" + model.name() + "' expected " + std::to_string(weights.size()) + " variables, but received " +
-                     std::to_string(model_values.size()) + " variables during loading from '" + filepath + "'");
-  }
-  model.set_weights(model_values);
-  const auto opt = model.optimizer();
-  if (optimizer_values.empty() || !opt) return;
-  if (!opt->built()) opt->build(model.trainable_weights());
-  auto vars = opt->variables();
-  if (vars.size() != optimizer_values.size()) {
-    std::cerr << "Skipping the optimizer state in '" << filepath << "': it has " << optimizer_values.size()
-              << " variables, the optimizer " << vars.size() << "\n";
-    return;
-  }
-  for (std::size_t i = 0; i < vars.size(); ++i) {
-    if (vars[i].shape() != optimizer_values[i].shape()) {
-      throw ValueError("Optimizer variable " + vars[i].name() + " has shape " + shape_str(vars[i].shape()) +
-                       ", the file's has " + shape_str(optimizer_values[i].shape()));
-    }
-    vars[i].assign(optimizer_values[i].astype(vars[i].dtype()));
-  }
-}
-
-}  // namespace keras::saving
-
 namespace keras {
 
 void Model::save_weights(const std::string& filepath) const {
   switch (format_of(filepath)) {
-    case Format::weights_h5:
-      write_atomically(filepath, [&](const std::string& tmp) { write_weights_h5(*this, tmp); });
+    case Format::weights_h5: {
+      auto file = saving::h5::File::create_in_memory(filepath);
+      saving::write_weights_tree(*this, file);
+      saving::write_file_atomically(filepath, file.image());
       return;
+    }
     case Format::legacy_h5:
     case Format::keras_zip:
+    case Format::other:
       reject_save_name(filepath);
-    case Format::checkpoint:
-      saving::write_checkpoint(filepath, saving::model_state(*this));
-      return;
   }
 }
 
@@ -501,17 +543,17 @@ void Model::load_weights(const std::string& filepath, const LoadWeightsOptions& 
   }
   switch (format) {
     case Format::weights_h5:
-      read_weights_h5(*this, filepath, options.skip_mismatch);
+      saving::read_weights_tree(*this, saving::h5::File::open(filepath), options.skip_mismatch);
       return;
     case Format::legacy_h5:
-      read_legacy_h5(*this, filepath, options);
+      saving::read_legacy_weights(*this, saving::h5::File::open(filepath), options, false);
       return;
     case Format::keras_zip:
-      throw NotImplementedError("Reading Keras's .keras files is not implemented yet; '" + filepath +
-                                "' needs it. Its model.weights.h5 member loads with load_weights.");
-    case Format::checkpoint:
-      saving::restore_model_state(*this, saving::read_checkpoint(filepath), filepath);
+      saving::load_weights_from_keras_archive(*this, filepath, options.skip_mismatch);
       return;
+    case Format::other:
+      throw ValueError("File format not supported: filepath=" + filepath +
+                       ". Keras 3 only supports V3 `.keras` and `.weights.h5` files, or legacy V1/V2 `.h5` files.");
   }
 }
 

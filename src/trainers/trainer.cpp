@@ -135,6 +135,11 @@ bool Model::compiled() const { return trainer_ && trainer_->compiled; }
 
 optimizers::OptimizerPtr Model::optimizer() const { return trainer_ ? trainer_->optimizer : nullptr; }
 
+const CompileOptions& Model::compile_options() const {
+  if (!compiled()) throw ValueError("Model '" + name() + "' has not been compiled");
+  return trainer_->options;
+}
+
 namespace {
 
 void require_compiled(const Model& model, const char* method) {

@@ -1,8 +1,9 @@
 // The training process tests/test_backup_and_restore.cpp kills at random moments: a small
 // model with Dropout and an SGD-with-momentum optimizer trains 60 epochs on shuffled data
 // under BackupAndRestore(argv[1]). After each epoch's backup it prints "epoch <n>"; when
-// training finishes it writes the final weights to argv[2], before BackupAndRestore deletes
-// its backup (callbacks run in list order), so no moment exists with neither.
+// training finishes it writes the final weights to argv[2] (a .weights.h5 file), before
+// BackupAndRestore deletes its backup (callbacks run in list order), so no moment exists
+// with neither.
 //
 //   crash_trainer BACKUP_DIR OUT_FILE
 #include <keras/keras.hpp>

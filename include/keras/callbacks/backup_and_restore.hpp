@@ -3,9 +3,11 @@
 // `backup_dir` and, when fit starts and a backup exists, restores it and resumes at the
 // following epoch, so an interrupted run continues where it stopped.
 //
-// The backup is one checkpoint file (weights, optimizer state, epoch and the global random
-// generator's state, which drives shuffling, unseeded dropout and initializers), written
-// atomically: a crash leaves the previous backup or the new one, never a torn file.
+// The backup is one Keras `.weights.h5` file, `backup_dir/latest.weights.h5` (weights and
+// optimizer state, loadable by load_weights), whose root attribute `training_metadata`
+// holds the epoch and the global random generator's state (which drives shuffling,
+// unseeded dropout and initializers). It is written atomically: a crash leaves the
+// previous backup or the new one, never a torn file.
 #include <cstdint>
 #include <string>
 
@@ -21,7 +23,7 @@ class BackupAndRestore : public Callback {
   void on_epoch_end(std::int64_t epoch, Logs& logs) override;
   void on_train_end(Logs& logs) override;
 
-  // The checkpoint file inside backup_dir.
+  // The backup file inside backup_dir.
   std::string checkpoint_path() const;
 
  private:

@@ -1,11 +1,11 @@
 #pragma once
 // keras.callbacks.ModelCheckpoint: saves the model (or its weights) every epoch or every
 // `save_freq` batches, optionally only when the monitored value improves. The filepath may
-// hold Python format fields: "w.{epoch:02d}-{val_loss:.2f}.ckpt".
+// hold Python format fields: "w.{epoch:02d}-{val_loss:.2f}.keras".
 //
-// It saves with model.save_weights: a ".weights.h5" path gets Keras's weights file, another
-// extension (".ckpt") keras-cpp's checkpoint file (weights + optimizer state). Whole-model
-// files (.keras, .h5) are not written yet, so save_weights_only=false saves the weights too.
+// As Keras 3: with save_weights_only the filepath must end in `.weights.h5` (model.
+// save_weights); otherwise in `.keras` or `.h5` (model.save, the whole model). Every file is
+// written atomically.
 #include <cstdint>
 #include <map>
 #include <optional>

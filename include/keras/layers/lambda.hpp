@@ -55,6 +55,9 @@ struct LambdaOptions {
   std::variant<std::monostate, Shape, ShapeFunction> output_shape;
   MaskFunction mask;  // the output mask from the inputs and their masks; unset: none
   LambdaArguments arguments = LambdaArguments::object();
+  // The name the function is registered under (keras::saving::register_function): what a
+  // saved model names, so that loading finds it. Unnamed Lambdas cannot be saved whole.
+  std::string function_name;
   KERAS_LAYER_BASE_OPTIONS
 };
 
@@ -66,6 +69,7 @@ class LambdaLayer : public Layer {
   std::optional<std::vector<Shape>> declared_output_shape(const std::vector<Shape>& input_shapes) const override;
   std::string class_name() const override { return "Lambda"; }
   json get_config() const override;
+  const LambdaOptions& options() const { return options_; }
 
  private:
   LambdaFunction function_;

@@ -86,6 +86,9 @@ class MetricArg {
   MetricArg(std::string name, MetricFunction fn);
 
   const std::string& name() const { return name_; }
+  // The object given, if any, and whether a callable was given.
+  const MetricPtr& object() const { return metric_; }
+  bool is_function() const { return static_cast<bool>(fn_); }
   // The metric for an output with these shapes (a fresh object for names and callables).
   MetricPtr make(const Shape& y_true_shape, const Shape& y_pred_shape) const;
 

@@ -552,6 +552,43 @@ File File::create(const std::string& filename) {
   return f;
 }
 
+File File::open_image(const std::string& bytes, const std::string& name) {
+  silence_hdf5_errors();
+  Handle fapl(H5Pcreate(H5P_FILE_ACCESS), 'p');
+  if (H5Pset_fapl_core(fapl.id(), 1 << 16, 0) < 0 ||
+      H5Pset_file_image(fapl.id(), const_cast<char*>(bytes.data()), bytes.size()) < 0) {
+    throw IOError("Cannot open HDF5 file '" + name + "' from memory" + hdf5_reason());
+  }
+  const hid_t id = H5Fopen(name.c_str(), H5F_ACC_RDONLY, fapl.id());
+  if (id < 0) throw IOError("Cannot open HDF5 file '" + name + "': not an HDF5 file, truncated or corrupt" + hdf5_reason());
+  Handle fh(id, 'f');
+  const hid_t root = H5Gopen2(id, "/", H5P_DEFAULT);
+  if (root < 0) throw IOError("Cannot open HDF5 file '" + name + "': cannot open the root group" + hdf5_reason());
+  return File(Handle(root, 'g'), name, "/");
+}
+
+File File::create_in_memory(const std::string& name) {
+  silence_hdf5_errors();
+  Handle fapl(H5Pcreate(H5P_FILE_ACCESS), 'p');
+  if (H5Pset_fapl_core(fapl.id(), 1 << 16, 0) < 0) throw IOError("Cannot create HDF5 file '" + name + "' in memory");
+  const hid_t id = H5Fcreate(name.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl.id());
+  if (id < 0) throw IOError("Cannot create HDF5 file '" + name + "' in memory" + hdf5_reason());
+  Handle fh(id, 'f');
+  const hid_t root = H5Gopen2(id, "/", H5P_DEFAULT);
+  if (root < 0) throw IOError("Cannot create HDF5 file '" + name + "': cannot open the root group" + hdf5_reason());
+  return File(Handle(root, 'g'), name, "/");
+}
+
+std::string File::image() const {
+  if (H5Fflush(handle_.id(), H5F_SCOPE_GLOBAL) < 0) fail("/", "cannot flush the file");
+  Handle file(H5Iget_file_id(handle_.id()), 'f');
+  const ssize_t size = H5Fget_file_image(file.id(), nullptr, 0);
+  if (size < 0) fail("/", "cannot take the file's image");
+  std::string bytes(static_cast<std::size_t>(size), '\0');
+  if (H5Fget_file_image(file.id(), bytes.data(), bytes.size()) != size) fail("/", "cannot take the file's image");
+  return bytes;
+}
+
 void File::close() {
   if (!handle_.valid()) return;
   if (H5Fflush(handle_.id(), H5F_SCOPE_GLOBAL) < 0) fail("/", "cannot flush the file");

@@ -1,0 +1,7 @@
+// libFuzzer target: keras::saving::load_model on legacy `.h5` files.
+#include "fuzz_loader.hpp"
+#include "keras/saving.hpp"
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  return keras::fuzz::run_on_file(data, size, ".h5", [](const std::string& path) { keras::saving::load_model(path); });
+}

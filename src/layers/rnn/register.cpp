@@ -1,0 +1,28 @@
+// Registers the recurrent layers, their cells and the RNN wrappers under their Keras class names.
+#include "keras/layers/recurrent.hpp"
+#include "layers/registry.hpp"
+
+namespace keras::detail {
+
+namespace {
+
+template <class L>
+void register_class(const std::string& class_name) {
+  register_layer_class(class_name, [](const json& config) -> LayerPtr { return L::from_config(config); });
+}
+
+}  // namespace
+
+void register_rnn_layers() {
+  register_class<layers::SimpleRNNCellLayer>("SimpleRNNCell");
+  register_class<layers::LSTMCellLayer>("LSTMCell");
+  register_class<layers::GRUCellLayer>("GRUCell");
+  register_class<layers::RNNLayer>("RNN");
+  register_class<layers::SimpleRNNLayer>("SimpleRNN");
+  register_class<layers::LSTMLayer>("LSTM");
+  register_class<layers::GRULayer>("GRU");
+  register_class<layers::BidirectionalLayer>("Bidirectional");
+  register_class<layers::TimeDistributedLayer>("TimeDistributed");
+}
+
+}  // namespace keras::detail
