@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Builds keras-cpp and runs its whole test suite twice: a normal Release build in build/,
-# then an AddressSanitizer + UndefinedBehaviorSanitizer build in build-asan/.
-#   scripts/test.sh               both builds
+# then an AddressSanitizer + UndefinedBehaviorSanitizer build in build-asan/; then runs the
+# file loaders' libFuzzer targets for a bounded time (scripts/fuzz.sh, clang, build-fuzz/).
+#   scripts/test.sh               both builds and the fuzzers
 #   scripts/test.sh --no-sanitize only the normal build   (or KERAS_TEST_SANITIZE=0)
-#   scripts/test.sh --sanitize    only the sanitizer build (or KERAS_TEST_SANITIZE=only)
+#   scripts/test.sh --sanitize    only the sanitizer build and the fuzzers (or KERAS_TEST_SANITIZE=only)
+# KERAS_TEST_FUZZ=0 skips the fuzzers; FUZZ_SECONDS (default 20) is each fuzzer's time.
 # Extra arguments after `--` go to ctest (e.g. `-- -R test_print`).
 set -euo pipefail
 
@@ -55,6 +57,17 @@ if [ "$mode" != 0 ]; then
   # -O1 keeps the sanitizer build and its tests quick; -g1 gives reports line numbers.
   build_and_test build-asan -DKERAS_SANITIZE=ON -DKERAS_BUILD_BENCH=OFF \
     -DCMAKE_CXX_FLAGS_RELEASE="-O1 -g1 -DNDEBUG"
+fi
+
+if [ "$mode" != 0 ] && [ "${KERAS_TEST_FUZZ:-1}" != 0 ]; then
+  start=$SECONDS
+  echo "=== fuzz build-fuzz"
+  if FUZZ_SECONDS=${FUZZ_SECONDS:-20} "$root/scripts/fuzz.sh"; then
+    echo "=== build-fuzz: passed, built and fuzzed in $((SECONDS - start)) s"
+  else
+    echo "=== build-fuzz: FAILED after $((SECONDS - start)) s"
+    failed+=(build-fuzz)
+  fi
 fi
 
 if [ ${#failed[@]} -gt 0 ]; then

@@ -7,8 +7,6 @@
 #include <unistd.h>
 
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 
 #include "keras/layers.hpp"
 #include "keras/model.hpp"
@@ -22,6 +20,7 @@ namespace {
 
 namespace fs = std::filesystem;
 using testing::all_close;
+using testing::read_bytes;
 
 const std::string kData = std::string(KERAS_GOLDEN_DIR) + "/../data/keras_files/";
 // The shared folder of real Keras files (only for the file whose licence is unknown).
@@ -33,12 +32,6 @@ std::string temp_path(const std::string& name) {
   return (dir / name).string();
 }
 
-std::string read_text(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
 
 std::vector<std::string> class_names(const Model& model) {
   std::vector<std::string> out;
@@ -110,7 +103,7 @@ INSTANTIATE_TEST_SUITE_P(
 
 TEST(KerasFiles, MnistMlpJsonConfigPlusWeights) {
   const std::string dir = kData + "dl4j_mnist_mlp_tf_keras_2/";
-  auto model = models::model_from_json(read_text(dir + "config.json"));
+  auto model = models::model_from_json(read_bytes(dir + "config.json"));
   EXPECT_EQ(class_names(*model), (std::vector<std::string>{"Dense", "Dropout", "Dense", "Dropout", "Dense"}));
   model->load_weights(dir + "mnist_mlp_tf_keras_2_weights.h5");
   const Tensor x = utils::load_npy(dir + "input__dense_1_input.npy");
@@ -120,7 +113,7 @@ TEST(KerasFiles, MnistMlpJsonConfigPlusWeights) {
 
 TEST(KerasFiles, KotlinDlToyResnetFunctionalJsonPlusWeights) {
   const std::string dir = kData + "kotlindl_toyresnet/";
-  auto model = models::model_from_json(read_text(dir + "modelConfig.json"));
+  auto model = models::model_from_json(read_bytes(dir + "modelConfig.json"));
   EXPECT_EQ(class_names(*model),
             (std::vector<std::string>{"InputLayer", "Conv2D", "Conv2D", "MaxPooling2D", "Conv2D", "Conv2D", "Add",
                                       "Conv2D", "Conv2D", "Add", "Conv2D", "GlobalAveragePooling2D", "Dense", "Dense"}));

@@ -74,6 +74,20 @@ TEST(Npy, CorruptFilesRaiseIOErrorAtEveryTruncation) {
   big_endian.replace(big_endian.find("<i8"), 3, ">i8");
   write_bytes(path, big_endian);
   EXPECT_THROW(utils::load_npy(path), IOError);
+  // Shapes whose element count overflows, or is negative, are refused before anything is
+  // allocated.
+  for (const char* shape : {"(4294967296, 4294967296, 4)", "(-3, 2)"}) {
+    std::string header = "{'descr': '<f4', 'fortran_order': False, 'shape': " + std::string(shape) + ", }";
+    header.resize(118, ' ');
+    header += '\n';
+    write_bytes(path, std::string("\x93NUMPY\x01\x00\x76\x00", 10) + header + std::string(16, '\0'));
+    try {
+      utils::load_npy(path);
+      ADD_FAILURE() << shape;
+    } catch (const IOError& e) {
+      EXPECT_NE(std::string(e.what()).find("impossible shape"), std::string::npos) << e.what();
+    }
+  }
   std::remove(path.c_str());
 }
 

@@ -16,9 +16,7 @@
 #include <csignal>
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
 #include <set>
-#include <sstream>
 
 #include "h5_layout.hpp"
 #include "keras/input.hpp"
@@ -39,6 +37,8 @@ namespace {
 
 namespace fs = std::filesystem;
 using testing::all_close;
+using testing::read_bytes;
+using testing::write_bytes;
 
 const std::string kGolden = std::string(KERAS_GOLDEN_DIR) + "/saving/";
 
@@ -48,17 +48,7 @@ std::string temp_path(const std::string& name) {
   return (dir / name).string();
 }
 
-std::string read_bytes(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
 
-void write_bytes(const std::string& path, const std::string& bytes) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-}
 
 Tensor input_like(const Shape& shape, std::uint64_t seed) {
   return testing::test_input(shape, seed).astype(DType::float32);
@@ -296,6 +286,19 @@ TEST(Saving, NestedModelsRoundTrip) {
   // A nested functional model that is an output is referenced from node 1, as Keras does.
   const json c = json::parse(model->to_json()).at("config");
   EXPECT_EQ(c.at("output_layers"), json::parse(R"(["head", 1, 0])"));
+}
+
+TEST(Saving, UnzippedKerasDirectoryLoads) {
+  auto model = testing::keras3_mnist_mlp();
+  randomize(*model, 6);
+  const std::string path = temp_path("unzipped.keras");
+  model->save(path);
+  const std::string dir = temp_path("unzipped_dir");
+  fs::create_directories(dir);
+  for (const auto& [name, bytes] : saving::read_zip(read_bytes(path), path)) write_bytes(dir + "/" + name, bytes);
+  auto loaded = saving::load_model(dir);
+  const Tensor x = input_like({2, 28, 28}, 3);
+  EXPECT_TRUE(all_close(loaded->predict(x, {.verbose = 0}), model->predict(x, {.verbose = 0}), 0, 0));
 }
 
 TEST(Saving, SequentialRoundTripAndConfig) {

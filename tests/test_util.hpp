@@ -3,7 +3,9 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <fstream>
 #include <functional>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -43,6 +45,19 @@ inline Tensor golden(const std::string& name) {
 // Deterministic float64 test data in [lo, hi).
 inline Tensor test_input(const Shape& shape, std::uint64_t seed, double lo = -1.0, double hi = 1.0) {
   return random::uniform(shape, {.minval = lo, .maxval = hi, .dtype = DType::float64, .seed = seed});
+}
+
+// A whole file's bytes ("" when it cannot be read), and writing bytes to a file.
+inline std::string read_bytes(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+inline void write_bytes(const std::string& path, const std::string& bytes) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
 }
 
 // The message of the ValueError `fn` throws ("" when it throws none).

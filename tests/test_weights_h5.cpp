@@ -11,8 +11,6 @@
 
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 
 #include "keras/input.hpp"
 #include "keras/layer_registry.hpp"
@@ -29,6 +27,8 @@ namespace {
 
 namespace fs = std::filesystem;
 using testing::all_close;
+using testing::read_bytes;
+using testing::write_bytes;
 
 const std::string kData = std::string(KERAS_GOLDEN_DIR) + "/../data/keras_files/";
 const std::string kGoldenLayout = std::string(KERAS_GOLDEN_DIR) + "/weights_h5/";
@@ -44,17 +44,7 @@ std::string temp_dir() {
   return dir;
 }
 
-std::string read_bytes(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
 
-void write_bytes(const std::string& path, const std::string& bytes) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-}
 
 json read_json(const std::string& path) { return json::parse(read_bytes(path)); }
 

@@ -2,6 +2,7 @@
 // Shapes are vectors of dimension sizes; -1 stands for an unknown dimension (Keras's None),
 // which appears only on symbolic tensors.
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -13,6 +14,9 @@ inline constexpr std::int64_t kUnknownDim = -1;
 
 // Number of elements; 1 for a scalar shape ().
 std::int64_t shape_size(const Shape& shape);
+// The element count of a shape read from a file: nullopt when a dimension is negative or
+// the count would overflow int64 (shape_size assumes neither).
+std::optional<std::int64_t> checked_shape_size(const Shape& shape);
 // Python tuple notation, as Keras prints shapes: "(2, 3)", "(None, 3)", "(5,)", "()".
 std::string shape_str(const Shape& shape);
 // Row-major strides, in elements.

@@ -10,6 +10,14 @@ std::int64_t shape_size(const Shape& shape) {
   return n;
 }
 
+std::optional<std::int64_t> checked_shape_size(const Shape& shape) {
+  std::int64_t n = 1;
+  for (auto d : shape) {
+    if (d < 0 || __builtin_mul_overflow(n, d, &n)) return std::nullopt;
+  }
+  return n;
+}
+
 std::string shape_str(const Shape& shape) {
   std::string s = "(";
   for (std::size_t i = 0; i < shape.size(); ++i) {

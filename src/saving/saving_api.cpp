@@ -295,6 +295,7 @@ Archive read_archive(const std::string& filepath) {
   if (is_directory(filepath)) {
     out.config = read_file(filepath + "/config.json");
     out.weights = read_file(filepath + "/model.weights.h5");
+    if (std::ifstream(filepath + "/metadata.json").good()) out.keras_version = version_of(read_file(filepath + "/metadata.json"));
     return out;
   }
   for (auto& [name, bytes] : saving::read_zip(read_file(filepath), filepath)) {
@@ -326,7 +327,7 @@ ModelPtr load_keras_archive(const std::string& filepath, const saving::LoadModel
   if (options.compile && config.is_object() && config.contains("compile_config") && !config.at("compile_config").is_null()) {
     compile_if_possible(*model, config.at("compile_config"), scope, filepath);
   }
-  saving::read_weights_tree(*model, saving::h5::File::open_image(archive.weights, filepath + "/model.weights.h5"), false);
+  saving::read_weights_tree(*model, saving::h5::File::open_image(archive.weights, filepath + ":model.weights.h5"), false);
   return model;
 }
 
@@ -431,7 +432,7 @@ ModelPtr model_from_config(const json& config, const CustomObjects& custom_objec
 
 void load_weights_from_keras_archive(Model& model, const std::string& filepath, bool skip_mismatch) {
   const Archive archive = read_archive(filepath);
-  read_weights_tree(model, h5::File::open_image(archive.weights, filepath + "/model.weights.h5"), skip_mismatch);
+  read_weights_tree(model, h5::File::open_image(archive.weights, filepath + ":model.weights.h5"), skip_mismatch);
 }
 
 }  // namespace keras::saving

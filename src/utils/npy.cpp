@@ -34,9 +34,10 @@ Header parse_header(const std::string& path, const std::string& text) {
   h.fortran_order = m[1] == "True";
   if (!std::regex_search(text, m, std::regex(R"('shape'\s*:\s*\(([^)]*)\))"))) fail(path, "header has no 'shape'");
   const std::string dims = m[1];
-  std::regex number(R"(\d+)");
+  std::regex number(R"(-?\d+)");
   for (auto it = std::sregex_iterator(dims.begin(), dims.end(), number); it != std::sregex_iterator(); ++it) {
     const std::string digits = it->str();
+    if (digits.front() == '-') fail(path, "impossible shape (" + dims + ")");
     if (digits.size() > 12) fail(path, "dimension too large: " + digits);
     h.shape.push_back(std::stoll(digits));
   }
@@ -85,12 +86,14 @@ Tensor load_npy(const std::string& path) {
   const Header h = parse_header(path, bytes.substr(header_start, header_len));
   if (h.fortran_order) fail(path, "Fortran-ordered arrays are not supported");
   const auto [dtype, file_size] = file_type(path, h.descr);
-  const std::int64_t count = shape_size(h.shape);
+  const auto checked = checked_shape_size(h.shape);
+  if (!checked) fail(path, "impossible shape " + shape_str(h.shape));
+  const std::int64_t count = *checked;
   const std::size_t data_start = header_start + header_len;
-  if (count < 0 || static_cast<std::size_t>(count) > (bytes.size() - data_start) / file_size) {
-    fail(path, "data is truncated: shape " + shape_str(h.shape) + " needs " +
-                   std::to_string(count * static_cast<std::int64_t>(file_size)) + " bytes, file has " +
-                   std::to_string(bytes.size() - data_start));
+  if (static_cast<std::size_t>(count) > (bytes.size() - data_start) / file_size) {
+    fail(path, "data is truncated: shape " + shape_str(h.shape) + " needs " + std::to_string(count) + " elements of " +
+                   std::to_string(file_size) + " bytes, file has " + std::to_string(bytes.size() - data_start) +
+                   " bytes");
   }
   Tensor out = Tensor::empty(h.shape, dtype, Device{});
   const char* src = bytes.data() + data_start;

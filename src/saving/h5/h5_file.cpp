@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <limits>
 #include <new>
 #include <type_traits>
 
@@ -246,7 +247,11 @@ DatasetInfo Group::dataset_info(const std::string& name) const {
   std::vector<hsize_t> dims(static_cast<std::size_t>(rank));
   if (rank > 0 && H5Sget_simple_extent_dims(s, dims.data(), nullptr) < 0) fail(p, "cannot read the dataset's shape");
   DatasetInfo info;
-  for (auto d0 : dims) info.shape.push_back(static_cast<std::int64_t>(d0));
+  for (auto d0 : dims) {
+    if (d0 > static_cast<hsize_t>(std::numeric_limits<std::int64_t>::max())) fail(p, "impossible dataset shape");
+    info.shape.push_back(static_cast<std::int64_t>(d0));
+  }
+  if (!checked_shape_size(info.shape)) fail(p, "impossible dataset shape " + shape_str(info.shape));
   info.dtype = numpy_name(t);
   return info;
 }

@@ -103,8 +103,9 @@ class File : public Group {
   static File open(const std::string& filename);
   // Creates (truncates) a file for writing.
   static File create(const std::string& filename);
-  // The same in memory (HDF5's core driver): `name` only labels messages. A `.keras`
-  // archive holds its weights file as a zip member, so it is read and written this way.
+  // The same in memory (HDF5's core driver): `name` labels messages and must not name an
+  // existing file. A `.keras` archive holds its weights file as a zip member, so it is
+  // read and written this way.
   static File open_image(const std::string& bytes, const std::string& name);
   static File create_in_memory(const std::string& name);
   // The file's bytes as they would be on disk (flushes first).
