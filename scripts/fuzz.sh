@@ -49,7 +49,7 @@ for target in "${targets[@]}"; do
   echo "=== $target: ${seconds} s from $seeds"
   # -rss_limit_mb: a file may claim a huge array; the loaders must refuse it, not allocate.
   if ! (cd "$build/findings" && "$build/fuzz/$target" -max_total_time="$seconds" -rss_limit_mb=2048 -timeout=10 \
-      "${extra[@]}" -print_final_stats=1 "$corpus" "$seeds") >"$log" 2>&1; then
+      "${extra[@]}" -seed=1 -print_final_stats=1 "$corpus" "$seeds") >"$log" 2>&1; then
     echo "$target: FAILED (see $log)"
     failed=1
   fi

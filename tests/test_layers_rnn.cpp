@@ -19,6 +19,7 @@
 #include "keras/optimizers.hpp"
 #include "keras/sequential.hpp"
 #include "layers/rnn/legacy_weights.hpp"
+#include "ops/rnn.hpp"
 #include "test_util.hpp"
 
 namespace keras {
@@ -157,6 +158,94 @@ TEST_F(LayersRNN, LSTMGradients) {
   EXPECT_TRUE(check_gradients(
       [&](const std::vector<Tensor>& xs) { return Tensor(lstm({xs[0], xs[1], xs[2]})); },
       {gold("x"), gold("lstm_h0"), gold("lstm_c0")}));
+}
+
+// The fused LSTM step (ops/rnn.hpp) the LSTM layer uses with its default activations.
+TEST_F(LayersRNN, FusedLSTMCellMatchesTheFormulaAndItsGradients) {
+  const Tensor z = testing::test_input({B, 4 * U}, 11, -3.0, 3.0);
+  const Tensor c_prev = testing::test_input({B, U}, 12, -2.0, 2.0);
+  const auto hc = ops::detail::lstm_cell(z, c_prev);
+  // The formula, written independently with ops: i, f, c, o along the last axis.
+  const auto gates = ops::split(z, 4, -1);
+  const Tensor c = ops::add(ops::multiply(ops::sigmoid(gates[1]), c_prev),
+                            ops::multiply(ops::sigmoid(gates[0]), ops::tanh(gates[2])));
+  const Tensor h = ops::multiply(ops::sigmoid(gates[3]), ops::tanh(c));
+  EXPECT_TRUE(all_close(hc[0], h, 1e-14, 1e-12));
+  EXPECT_TRUE(all_close(hc[1], c, 1e-14, 1e-12));
+  // Its own backward kernel, for each output and for both together.
+  for (int out : {0, 1}) {
+    EXPECT_TRUE(check_gradients(
+        [&](const std::vector<Tensor>& xs) { return ops::detail::lstm_cell(xs[0], xs[1])[static_cast<std::size_t>(out)]; },
+        {z, c_prev}))
+        << "output " << out;
+  }
+  EXPECT_TRUE(check_gradients(
+      [&](const std::vector<Tensor>& xs) {
+        const auto r = ops::detail::lstm_cell(xs[0], xs[1]);
+        return ops::add(ops::multiply(r[0], 2.0), r[1]);
+      },
+      {z, c_prev}));
+  // float32 runs the vectorised kernel: within float rounding of the float64 result.
+  const auto hc32 = ops::detail::lstm_cell(z.astype(DType::float32), c_prev.astype(DType::float32));
+  EXPECT_TRUE(all_close(hc32[0], h, 1e-6, 1e-5));
+  // Second order (an outer tape records the backward pass): the gradient of the gradient
+  // equals the one of the plain formula.
+  auto second = [&](bool fused) {
+    GradientTape outer;
+    outer.watch(z);
+    Tensor g;
+    {
+      GradientTape inner;
+      inner.watch(z);
+      const auto parts = ops::split(z, 4, -1);
+      const Tensor hh = fused ? ops::detail::lstm_cell(z, c_prev)[0]
+                              : ops::multiply(ops::sigmoid(parts[3]),
+                                              ops::tanh(ops::add(ops::multiply(ops::sigmoid(parts[1]), c_prev),
+                                                                 ops::multiply(ops::sigmoid(parts[0]), ops::tanh(parts[2])))));
+      g = inner.gradient(ops::sum(hh), std::vector<Tensor>{z})[0];
+    }
+    return outer.gradient(ops::sum(ops::square(g)), std::vector<Tensor>{z})[0];
+  };
+  EXPECT_TRUE(all_close(second(true), second(false), 1e-12, 1e-10));
+  EXPECT_NE(value_error([&] { ops::detail::lstm_cell(z, z); }).find("(batch, 4 * units)"), std::string::npos);
+}
+
+// The fused GRU step (reset_after=True, default activations).
+TEST_F(LayersRNN, FusedGRUCellMatchesTheFormulaAndItsGradients) {
+  const Tensor x = testing::test_input({B, 3 * U}, 21, -2.0, 2.0);
+  const Tensor inner = testing::test_input({B, 3 * U}, 22, -2.0, 2.0);
+  const Tensor h_prev = testing::test_input({B, U}, 23, -1.0, 1.0);
+  const auto xs = ops::split(x, 3, -1);
+  const auto is = ops::split(inner, 3, -1);
+  const Tensor z = ops::sigmoid(ops::add(xs[0], is[0]));
+  const Tensor r = ops::sigmoid(ops::add(xs[1], is[1]));
+  const Tensor n = ops::tanh(ops::add(xs[2], ops::multiply(r, is[2])));
+  const Tensor expected = ops::add(ops::multiply(z, h_prev), ops::multiply(ops::subtract(1.0, z), n));
+  EXPECT_TRUE(all_close(ops::detail::gru_cell(x, inner, h_prev), expected, 1e-14, 1e-12));
+  EXPECT_TRUE(check_gradients(
+      [&](const std::vector<Tensor>& in) { return ops::detail::gru_cell(in[0], in[1], in[2]); }, {x, inner, h_prev}));
+  const Tensor h32 = ops::detail::gru_cell(x.astype(DType::float32), inner.astype(DType::float32),
+                                           h_prev.astype(DType::float32));
+  EXPECT_TRUE(all_close(h32, expected, 1e-6, 1e-5));
+  // Second order (an outer tape records the backward pass) equals the plain formula's.
+  auto second = [&](bool fused) {
+    GradientTape outer;
+    outer.watch(x);
+    Tensor g;
+    {
+      GradientTape inner_tape;
+      inner_tape.watch(x);
+      const auto parts = ops::split(x, 3, -1);
+      const Tensor zz = ops::sigmoid(ops::add(parts[0], is[0]));
+      const Tensor nn = ops::tanh(ops::add(parts[2], ops::multiply(ops::sigmoid(ops::add(parts[1], is[1])), is[2])));
+      const Tensor h = fused ? ops::detail::gru_cell(x, inner, h_prev)
+                             : ops::add(ops::multiply(zz, h_prev), ops::multiply(ops::subtract(1.0, zz), nn));
+      g = inner_tape.gradient(ops::sum(ops::square(h)), std::vector<Tensor>{x})[0];
+    }
+    return outer.gradient(ops::sum(ops::square(g)), std::vector<Tensor>{x})[0];
+  };
+  EXPECT_TRUE(all_close(second(true), second(false), 1e-12, 1e-10));
+  EXPECT_NE(value_error([&] { ops::detail::gru_cell(x, x, x); }).find("(batch, 3 * units)"), std::string::npos);
 }
 
 TEST_F(LayersRNN, LSTMSgdStepMatchesTorch) {

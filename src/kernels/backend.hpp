@@ -103,6 +103,23 @@ class Backend {
   virtual void pool(const PoolParams& p, const Tensor& x, Tensor& y) = 0;
   virtual void pool_backward(const PoolParams& p, const Tensor& x, const Tensor& dy,
                              Tensor& dx) = 0;
+  // The LSTM cell's gate maths in one pass (a fused kernel: the per-step elementwise work
+  // of an LSTM is otherwise a dozen ops). z (B, 4u) holds the pre-activations of Keras's
+  // gates i, f, c, o; with sigmoid gates and a tanh candidate and output:
+  // c = f c_prev + i g, h = o tanh(c). All contiguous, one float dtype.
+  virtual void lstm_cell(const Tensor& z, const Tensor& c_prev, Tensor& c, Tensor& h) = 0;
+  // Its gradient from dc and dh (dz (B, 4u), dc_prev (B, u)); the gates are recomputed from
+  // z, so the forward keeps nothing but its inputs and c.
+  virtual void lstm_cell_backward(const Tensor& z, const Tensor& c_prev, const Tensor& c, const Tensor& dc,
+                                  const Tensor& dh, Tensor& dz, Tensor& dc_prev) = 0;
+  // The GRU cell's gate maths (Keras's reset_after=True form, gates z, r, h): x (B, 3u) the
+  // input projection, inner (B, 3u) the recurrent one (bias included), h_prev (B, u):
+  // z = sigmoid(x_z + inner_z), r = sigmoid(x_r + inner_r), n = tanh(x_h + r inner_h),
+  // h = z h_prev + (1 - z) n.
+  virtual void gru_cell(const Tensor& x, const Tensor& inner, const Tensor& h_prev, Tensor& h) = 0;
+  // Its gradient from dh: dx, dinner (B, 3u), dh_prev (B, u), the gates recomputed.
+  virtual void gru_cell_backward(const Tensor& x, const Tensor& inner, const Tensor& h_prev, const Tensor& dh,
+                                 Tensor& dx, Tensor& dinner, Tensor& dh_prev) = 0;
   // Fills out from the Philox stream (key, counter); a, b are the distribution's
   // parameters (uniform: min, max; normal: mean, stddev; binomial: counts, p).
   virtual void random(RandomDist dist, std::uint64_t key, std::uint64_t counter, double a,

@@ -1,6 +1,7 @@
 #include "kernels/cpu/allocator.hpp"
 
 #include <cstdlib>
+#include <limits>
 #include <mutex>
 #include <new>
 #include <unordered_map>
@@ -28,6 +29,8 @@ Cache& cache() {
 // to a quarter of the enclosing power of two (at most 25 % slack).
 std::size_t bucket_size(std::size_t bytes) {
   if (bytes <= 4096) return (bytes + 63) & ~std::size_t{63};
+  // No machine has this much; the doubling below would overflow (and loop) past it.
+  if (bytes > std::numeric_limits<std::size_t>::max() / 4) throw std::bad_alloc();
   std::size_t p = 4096;
   while (p < bytes) p <<= 1;
   const std::size_t step = p / 8;

@@ -29,6 +29,12 @@ class CpuBackend final : public Backend {
                              Tensor& dw) override;
   void pool(const PoolParams& p, const Tensor& x, Tensor& y) override;
   void pool_backward(const PoolParams& p, const Tensor& x, const Tensor& dy, Tensor& dx) override;
+  void lstm_cell(const Tensor& z, const Tensor& c_prev, Tensor& c, Tensor& h) override;
+  void lstm_cell_backward(const Tensor& z, const Tensor& c_prev, const Tensor& c, const Tensor& dc, const Tensor& dh,
+                          Tensor& dz, Tensor& dc_prev) override;
+  void gru_cell(const Tensor& x, const Tensor& inner, const Tensor& h_prev, Tensor& h) override;
+  void gru_cell_backward(const Tensor& x, const Tensor& inner, const Tensor& h_prev, const Tensor& dh, Tensor& dx,
+                         Tensor& dinner, Tensor& dh_prev) override;
   void random(RandomDist dist, std::uint64_t key, std::uint64_t counter, double a, double b,
               Tensor& out) override;
 };

@@ -29,6 +29,11 @@ class MetaBackend final : public Backend {
   void conv_backward_weights(const ConvParams&, const Tensor&, const Tensor&, Tensor&) override {}
   void pool(const PoolParams&, const Tensor&, Tensor&) override {}
   void pool_backward(const PoolParams&, const Tensor&, const Tensor&, Tensor&) override {}
+  void lstm_cell(const Tensor&, const Tensor&, Tensor&, Tensor&) override {}
+  void lstm_cell_backward(const Tensor&, const Tensor&, const Tensor&, const Tensor&, const Tensor&, Tensor&,
+                          Tensor&) override {}
+  void gru_cell(const Tensor&, const Tensor&, const Tensor&, Tensor&) override {}
+  void gru_cell_backward(const Tensor&, const Tensor&, const Tensor&, const Tensor&, Tensor&, Tensor&, Tensor&) override {}
   void random(RandomDist, std::uint64_t, std::uint64_t, double, double, Tensor&) override {}
 };
 

@@ -3,6 +3,7 @@
 #include "keras/layers/recurrent.hpp"
 #include "keras/ops.hpp"
 #include "layers/rnn/rnn_config.hpp"
+#include "ops/rnn.hpp"
 
 namespace keras::layers {
 
@@ -52,7 +53,6 @@ Tensor GRUCellLayer::project_inputs(const Tensor& sequence, bool) {
 
 Tensors GRUCellLayer::step(const Tensor& input, const Tensors& states, bool) {
   const Tensor& h_prev = states.at(0);
-  const auto x = ops::split(input, std::vector<std::int64_t>{2 * units_}, -1);  // x_zr, x_h
   const auto& act = options_.activation;
   const auto& recurrent_act = options_.recurrent_activation;
   // h_{t-1} as gate g sees it: with its own recurrent dropout mask (implementation 1).
@@ -64,11 +64,19 @@ Tensors GRUCellLayer::step(const Tensor& input, const Tensors& states, bool) {
   if (options_.reset_after) {
     Tensor inner = recurrent_projection(h_prev, recurrent_value_);
     if (recurrent_bias_.defined()) inner = ops::add(inner, recurrent_bias_);
+    // Keras's default activations without recurrent dropout: the gate maths as one fused
+    // kernel each way (docs/performance.md).
+    if (recurrent_masks_.empty() && act.name() == "tanh" && recurrent_act.name() == "sigmoid") {
+      const Tensor h = ops::detail::gru_cell(input, inner, h_prev);
+      return {h, h};
+    }
+    const auto x = ops::split(input, std::vector<std::int64_t>{2 * units_}, -1);  // x_zr, x_h
     const auto rec = ops::split(inner, std::vector<std::int64_t>{2 * units_}, -1);
     const auto zr = ops::split(recurrent_act(ops::add(x[0], rec[0])), 2, -1);
     z = zr[0];
     hh = act(ops::add(x[1], ops::multiply(zr[1], rec[1])));
   } else {
+    const auto x = ops::split(input, std::vector<std::int64_t>{2 * units_}, -1);  // x_zr, x_h
     Tensor rec_zr;
     if (recurrent_masks_.empty()) {
       rec_zr = ops::matmul(h_prev, recurrent_zr_);

@@ -2,6 +2,7 @@
 #include "keras/layers/recurrent.hpp"
 #include "keras/ops.hpp"
 #include "layers/rnn/rnn_config.hpp"
+#include "ops/rnn.hpp"
 
 namespace keras::layers {
 
@@ -42,6 +43,12 @@ Tensors LSTMCellLayer::step(const Tensor& input, const Tensors& states, bool) {
   const Tensor& h_prev = states.at(0);
   const Tensor& c_prev = states.at(1);
   const Tensor z = ops::add(input, recurrent_projection(h_prev, recurrent_value_));
+  // Keras's default activations: the gate maths as one fused kernel each way
+  // (docs/performance.md, "IMDB LSTM").
+  if (options_.activation.name() == "tanh" && options_.recurrent_activation.name() == "sigmoid") {
+    const auto hc = ops::detail::lstm_cell(z, c_prev);
+    return {hc[0], hc[0], hc[1]};
+  }
   const auto gates = ops::split(z, 4, -1);
   const auto& act = options_.activation;
   const auto& recurrent_act = options_.recurrent_activation;

@@ -230,6 +230,13 @@ std::vector<std::string> Group::attr_names() const {
 
 // --- datasets ----------------------------------------------------------------------------
 
+std::uint64_t Group::file_size() const {
+  Handle file(H5Iget_file_id(handle_.id()), 'f');
+  hsize_t size = 0;
+  if (H5Fget_filesize(file.id(), &size) < 0) fail("/", "cannot read the file's size");
+  return size;
+}
+
 DatasetInfo Group::dataset_info(const std::string& name) const {
   const std::string p = child_path(name);
   if (!has_dataset(name)) fail(p, has(name) ? "not a dataset" : "no such dataset");
@@ -274,6 +281,13 @@ Tensor Group::read_dataset(const std::string& name) const {
     dtype = size <= 4 && !(size == 4 && H5Tget_sign(t) == H5T_SGN_NONE) ? DType::int32 : DType::int64;
   } else {
     fail(p, "dataset of type " + info.dtype + " is not a numeric array");
+  }
+  // A corrupt file may claim any shape: refuse more data than the file could hold, even
+  // compressed, before allocating it.
+  const std::uint64_t claimed = static_cast<std::uint64_t>(*checked_shape_size(info.shape)) * dtype_size(dtype);
+  if (claimed > kMaxExpansion * file_size() + (1u << 20)) {
+    fail(p, "dataset of shape " + shape_str(info.shape) + " claims " + std::to_string(claimed) +
+                " bytes, more than a file of " + std::to_string(file_size()) + " bytes can hold");
   }
   Tensor out;
   try {

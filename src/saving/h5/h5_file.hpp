@@ -88,6 +88,9 @@ class Group {
   std::pair<std::string, std::int64_t> attr_info(const std::string& name) const;
 
  protected:
+  // How many times its stored size a dataset may claim (compression): more is corruption.
+  static constexpr std::uint64_t kMaxExpansion = 1024;
+  std::uint64_t file_size() const;
   Group(Handle handle, std::string filename, std::string path);
   [[noreturn]] void fail(const std::string& object, const std::string& what) const;
 
