@@ -510,6 +510,16 @@ TEST(WeightsH5BadFiles, WrongMagic) {
   EXPECT_TRUE(contains(message_of<IOError>([&] { m->load_weights(temp_dir() + "/text.h5"); }), "not an HDF5 file"));
 }
 
+TEST(WeightsH5BadFiles, DatasetClaimingMoreThanTheFileHolds) {
+  // tests/golden/gen_bad_files.py: a 5 KB file whose kernel claims 4 TiB.
+  const Tensor in = Input({3});
+  auto model = make_model({in}, {layers::Dense(2)(in)});
+  const std::string path = std::string(KERAS_GOLDEN_DIR) + "/../data/bad_files/huge_dataset.weights.h5";
+  const std::string msg = message_of<IOError>([&] { model->load_weights(path); });
+  EXPECT_NE(msg.find("claims 4398046511104 bytes"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("layers/dense/vars/0"), std::string::npos) << msg;
+}
+
 TEST(WeightsH5BadFiles, TruncatedFiles) {
   auto a = nested_model();
   const std::string good = temp_dir() + "/good.weights.h5";
