@@ -488,17 +488,7 @@ TEST(Saving, Keras1SequentialAsABareList) {
 
 // --- bad files ------------------------------------------------------------------------------
 
-template <class E>
-std::string message_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const E& e) {
-    return e.what();
-  } catch (const std::exception& e) {
-    return std::string("wrong exception type: ") + e.what();
-  }
-  return "no exception";
-}
+using testing::message_of;
 
 std::string saved_file(const std::string& name) {
   const Tensor in = Input({3});

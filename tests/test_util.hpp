@@ -60,6 +60,20 @@ inline void write_bytes(const std::string& path, const std::string& bytes) {
   out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
 }
 
+// The message of the E that `f` throws; "wrong exception type: ..." or "no exception"
+// otherwise, so a test can check both the type and the wording.
+template <class E>
+std::string message_of(const std::function<void()>& f) {
+  try {
+    f();
+  } catch (const E& e) {
+    return e.what();
+  } catch (const std::exception& e) {
+    return std::string("wrong exception type: ") + e.what();
+  }
+  return "no exception";
+}
+
 // The message of the ValueError `fn` throws ("" when it throws none).
 template <class F>
 std::string value_error(F&& fn) {

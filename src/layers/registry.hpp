@@ -4,6 +4,12 @@
 
 namespace keras::detail {
 
+// Registers layer class L (with a static from_config) under `class_name`.
+template <class L>
+void register_class(const std::string& class_name) {
+  register_layer_class(class_name, [](const json& config) -> LayerPtr { return L::from_config(config); });
+}
+
 void register_input_layers();
 void register_core_layers();
 void register_normalization_layers();

@@ -5,15 +5,6 @@
 
 namespace keras::detail {
 
-namespace {
-
-template <class L>
-void register_class(const std::string& class_name) {
-  register_layer_class(class_name, [](const json& config) -> LayerPtr { return L::from_config(config); });
-}
-
-}  // namespace
-
 void register_core_layers() {
   register_class<layers::DenseLayer>("Dense");
   register_class<layers::ActivationLayer>("Activation");

@@ -4,15 +4,6 @@
 
 namespace keras::detail {
 
-namespace {
-
-template <class L>
-void register_class(const std::string& class_name) {
-  register_layer_class(class_name, [](const json& config) -> LayerPtr { return L::from_config(config); });
-}
-
-}  // namespace
-
 void register_rnn_layers() {
   register_class<layers::SimpleRNNCellLayer>("SimpleRNNCell");
   register_class<layers::LSTMCellLayer>("LSTMCell");
