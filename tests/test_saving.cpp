@@ -596,6 +596,27 @@ TEST(SavingBadFiles, H5WithAMissingDataset) {
   EXPECT_NE(msg.find("no such dataset"), std::string::npos) << msg;
 }
 
+// tests/golden/gen_bad_files.py: string attributes in a global heap collection whose
+// object sizes would hang (0) or crash (near 2**64) Debian's libhdf5 when it reads them.
+TEST(SavingBadFiles, CorruptGlobalHeapIsRefusedBeforeHdf5ReadsIt) {
+  const std::string dir = std::string(KERAS_GOLDEN_DIR) + "/../data/bad_files/";
+  for (const char* name : {"zero_heap_object.h5", "overflow_heap_object.h5"}) {
+    const std::string path = dir + name;
+    const std::string msg = message_of<IOError>([&] { saving::load_model(path); });
+    EXPECT_NE(msg.find("corrupt global heap collection"), std::string::npos) << msg;
+    EXPECT_NE(msg.find(name), std::string::npos) << msg;
+    // The same bytes as the weights member of a .keras archive (read from memory).
+    auto members = saving::read_zip(read_bytes(saved_file("good.keras")), "good.keras");
+    for (auto& [member, bytes] : members) {
+      if (member == "model.weights.h5") bytes = read_bytes(path);
+    }
+    const std::string archive = temp_path("bad_heap.keras");
+    write_bytes(archive, saving::write_zip(members, archive));
+    const std::string inner = message_of<IOError>([&] { saving::load_model(archive); });
+    EXPECT_NE(inner.find("corrupt global heap collection"), std::string::npos) << inner;
+  }
+}
+
 // --- atomic writes --------------------------------------------------------------------------
 
 // Saves in a child process whose file-size limit stops the write after `limit` bytes.

@@ -10,6 +10,7 @@
 #include <type_traits>
 
 #include "keras/errors.hpp"
+#include "saving/h5/global_heap.hpp"
 
 namespace keras::saving::h5 {
 
@@ -547,6 +548,7 @@ File File::open(const std::string& filename) {
     std::fclose(f);
     throw IOError("Cannot open HDF5 file '" + filename + "': not an HDF5 file (bad signature)");
   }
+  check_global_heaps_in_file(filename);
   const hid_t id = H5Fopen(filename.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
   if (id < 0) {
     throw IOError("Cannot open HDF5 file '" + filename + "': truncated or corrupt" + hdf5_reason());
@@ -573,6 +575,7 @@ File File::create(const std::string& filename) {
 
 File File::open_image(const std::string& bytes, const std::string& name) {
   silence_hdf5_errors();
+  check_global_heaps(bytes, name);
   Handle fapl(H5Pcreate(H5P_FILE_ACCESS), 'p');
   if (H5Pset_fapl_core(fapl.id(), 1 << 16, 0) < 0 ||
       H5Pset_file_image(fapl.id(), const_cast<char*>(bytes.data()), bytes.size()) < 0) {
