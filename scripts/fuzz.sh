@@ -32,13 +32,14 @@ mkdir -p "$build/findings"
 # libhdf5 is a defect of Debian's HDF5 (1.10.8 crashes or loops on some corrupt files;
 # docs/architecture.md, "Saving and loading"); any other is ours.
 first_frame() {
-  grep -E "^ *#[0-9]+ " "$1" | grep -vE "__sanitizer|fuzzer::|libFuzzer|__asan|__ubsan|__lsan|libc\.so|LLVMFuzzerTestOneInput|std::|keras::fuzz|/fuzz/fuzz_" |
+  grep -E "^ *#[0-9]+ " "$1" |
+    grep -vE "__sanitizer|__interceptor|fuzzer::|libFuzzer|__asan|__ubsan|__lsan|libc\.so|sysdeps/|csu/|LLVMFuzzerTestOneInput|std::|keras::fuzz|/fuzz/fuzz_" |
     head -1 || true
 }
 
 # Fork mode exits with the code of the last job even when that job's crash or timeout
-# was ignored, so for the HDF5 target each input libFuzzer saved is run again on its own
-# and judged by where it stops.
+# was ignored, so for the targets that reach HDF5 each input libFuzzer saved is run again
+# on its own and judged by where it stops.
 triage() {
   local target=$1 verdict=0 artifact report frame
   for artifact in "$build/findings/$target"-{crash,timeout,leak,oom}-*; do
@@ -67,16 +68,19 @@ for target in "${targets[@]}"; do
   log=$build/findings/$target.log
   mkdir -p "$corpus"
   extra=()
-  # For the HDF5 target, fork mode goes on after a crash or a hang in a child, so that
-  # HDF5's own defects do not end the run; triage then looks at what it found.
-  [ "$target" = fuzz_h5 ] && extra=(-fork=1 -ignore_crashes=1 -ignore_timeouts=1)
+  # The .keras and .h5 targets reach HDF5 (a .keras archive holds an HDF5 weights file):
+  # fork mode goes on after a crash or a hang in a child, so that HDF5's own defects do
+  # not end the run; triage then looks at what it found.
+  reaches_hdf5=0
+  [ "$target" = fuzz_h5 ] || [ "$target" = fuzz_keras ] && reaches_hdf5=1
+  [ "$reaches_hdf5" -eq 1 ] && extra=(-fork=1 -ignore_crashes=1 -ignore_timeouts=1)
   echo "=== $target: ${seconds} s from $seeds"
   # -rss_limit_mb: a file may claim a huge array; the loaders must refuse it, not allocate.
   status=0
   ("$build/fuzz/$target" -max_total_time="$seconds" -rss_limit_mb=2048 -timeout=10 \
     -artifact_prefix="$build/findings/$target-" "${extra[@]}" -seed=1 -print_final_stats=1 "$corpus" "$seeds") >"$log" 2>&1 || status=$?
   grep -E "^(Done|stat::number_of_executed_units)|INFO: fuzzed for" "$log" | tail -1
-  if [ "$target" = fuzz_h5 ]; then
+  if [ "$reaches_hdf5" -eq 1 ]; then
     triage "$target" || failed=1
   elif [ "$status" -ne 0 ]; then
     echo "$target: FAILED (see $log)"
