@@ -104,13 +104,17 @@ def main():
         us = {c: med(pred[c], "us_per_call") for c in pred}
         tuned_cfg = min((c for c in TORCH_CONFIGS[1:] if us[c]), key=lambda c: us[c], default=None)
         print("\nMLP inference on one sample, µs per call, 1 thread (median over processes)\n")
-        print("| ours predict_on_batch | ours model(x) | torch stock | torch tuned_passive | torch tuned_oblas1 |")
-        print("| ---: | ---: | ---: | ---: | ---: |")
-        print(f"| {fmt(us['ours'])} | {fmt(med(pred['ours'], 'us_per_call_model_call'))} | "
+        raw = med(pred["ours"], "us_per_call_onednn_raw")
+        print("| ours predict_on_batch | ours model(x) | oneDNN raw (no framework) | torch stock | torch tuned_passive | torch tuned_oblas1 |")
+        print("| ---: | ---: | ---: | ---: | ---: | ---: |")
+        print(f"| {fmt(us['ours'])} | {fmt(med(pred['ours'], 'us_per_call_model_call'))} | {fmt(raw)} | "
               + " | ".join(fmt(us[c]) + ("*" if c == tuned_cfg else "") for c in TORCH_CONFIGS) + " |")
         if tuned_cfg:
             results.append(f"RESULT predict_mlp_batch1 ours={us['ours']:.2f} peer={us[tuned_cfg]:.2f} "
                            f"ratio={us[tuned_cfg] / us['ours']:.3f} unit=us")
+        if raw:
+            results.append(f"RESULT predict_mlp_batch1_vs_onednn_raw ours={us['ours']:.2f} peer={raw:.2f} "
+                           f"ratio={raw / us['ours']:.3f} unit=us")
 
     # Peak resident set at 1 thread: ours vs the smallest torch configuration.
     print("\nPeak resident set of the training process, MiB, 1 thread (median over processes)\n")

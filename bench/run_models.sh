@@ -4,6 +4,8 @@
 # back to back on this machine, at 1 and 2 threads, and prints a table, then
 #   RESULT train_<model>_<threads>t ours=<samples/s> peer=<samples/s> ratio=<ours/peer> unit=samples/s peer_config=<stock|tuned>
 #   RESULT predict_mlp_batch1 ours=<µs> peer=<µs> ratio=<peer/ours> unit=us
+#   RESULT predict_mlp_batch1_vs_onednn_raw ours=<µs> peer=<µs> ratio=<peer/ours> unit=us (the same
+#     forward with no framework: dnnl_sgemm per layer, the floor)
 #   RSS <model> ours=<MiB> peer=<MiB>
 #
 #   bench/run_models.sh [mlp|cnn|unet|lstm ...]  (default: all four; mlp includes predict_mlp)

@@ -322,6 +322,53 @@ TEST(OptimizerBase, ApplyIsInPlace) {
   EXPECT_EQ(x.storage_tensor().raw_data(), before);
 }
 
+// The fused kernels split a large variable into one chunk per thread: the goldens tiled
+// 20000 times (120000 elements) must follow the same trajectory in every chunk.
+TEST(OptimizerBase, FusedUpdatesOnLargeVariables) {
+  constexpr std::int64_t kTiles = 20000;
+  const auto tiled = [](const Tensor& t) { return ops::tile(t, {kTiles, 1}); };
+  const auto run = [&](opt::Optimizer& o, const std::string& expected) {
+    Variable x(tiled(gold("x0").astype(DType::float32)), {.name = "x"});
+    for (std::int64_t k = 0; k < 5; ++k) {
+      o.apply({tiled(slice(gold("gx"), k))}, {x});
+      EXPECT_TRUE(all_close(x.value(), tiled(slice(gold(expected), k)), kAtol, kRtol))
+          << o.class_name() << " after step " << k + 1;
+    }
+  };
+  opt::SGD sgd({.learning_rate = 0.1, .momentum = 0.9, .nesterov = true});
+  run(sgd, "sgd_nesterov");
+  opt::RMSprop rmsprop({.learning_rate = 0.01, .momentum = 0.5, .centered = true});
+  run(rmsprop, "rmsprop_momentum_centered");
+  opt::Adam adam({.learning_rate = 1e-2, .amsgrad = true});
+  run(adam, "adam_amsgrad");
+}
+
+// float64 variables update in float64 (the goldens are float64 numpy).
+TEST(OptimizerBase, FusedUpdatesInFloat64) {
+  opt::Adam o({.learning_rate = 0.01});
+  Variable x(gold("x0"), {.name = "x"});
+  ASSERT_EQ(x.dtype(), DType::float64);
+  const auto step = [](const std::string& name, std::int64_t k) {
+    return ops::take(gold(name), Tensor::scalar(static_cast<double>(k), DType::int64), 0);
+  };
+  for (std::int64_t k = 0; k < 5; ++k) {
+    o.apply({step("gx", k)}, {x});
+    EXPECT_TRUE(all_close(x.value(), step("adam", k), 1e-12, 1e-12)) << "after step " << k + 1;
+  }
+}
+
+// A value read before a step keeps its values: the in-place update moves the variable to
+// fresh storage rather than write under a live snapshot.
+TEST(OptimizerBase, SnapshotsSurviveAnInPlaceStep) {
+  opt::Adam o({.learning_rate = 0.01});
+  Variable x = make_var("x0", "x");
+  const Tensor before = x.value();
+  const auto expected = before.to_vector<float>();
+  o.apply({slice(gold("gx"), 0)}, {x});
+  EXPECT_EQ(before.to_vector<float>(), expected);
+  EXPECT_TRUE(all_close(x.value(), slice(gold("adam"), 0), kAtol, kRtol));
+}
+
 // ---- state: iterations, slots, names, order ----
 
 TEST(OptimizerState, IterationsCount) {

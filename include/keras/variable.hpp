@@ -36,7 +36,9 @@ class Variable {
   const Shape& shape() const;
   DType dtype() const;
   std::uint64_t id() const;
-  // Direct access to the storage, for optimizers that update in place.
+  // The storage, for a kernel that updates the variable in place (the optimizers' fused
+  // updates). When a snapshot of the value is alive, the variable first moves to a fresh
+  // copy, so the snapshot keeps its values.
   Tensor& storage_tensor();
 
  private:

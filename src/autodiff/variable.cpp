@@ -85,6 +85,9 @@ void Variable::set_trainable(bool trainable) { state_->trainable = trainable; }
 const Shape& Variable::shape() const { return state_->value.shape(); }
 DType Variable::dtype() const { return state_->value.dtype(); }
 std::uint64_t Variable::id() const { return state_->id; }
-Tensor& Variable::storage_tensor() { return state_->value; }
+Tensor& Variable::storage_tensor() {
+  if (state_->value.impl()->storage.use_count() != 1) state_->value = fresh_copy(state_->value);
+  return state_->value;
+}
 
 }  // namespace keras

@@ -59,6 +59,31 @@ struct PoolParams {
   std::vector<std::int64_t> pad_end;
 };
 
+// Keras's update rules for the optimizers that dominate a training step's elementwise
+// time (SGD, RMSprop, Adam/AdamW), fused: one pass updates a variable and its slots in place
+// instead of about ten elementwise ops, each a pass over memory.
+enum class UpdateRule { sgd, rmsprop, adam };
+
+struct UpdateParams {
+  UpdateRule rule = UpdateRule::sgd;
+  // Adam: the step's bias-corrected rate, lr sqrt(1 - beta_2^t) / (1 - beta_1^t).
+  double learning_rate = 0;
+  double momentum = 0;  // SGD, RMSprop
+  bool nesterov = false;  // SGD
+  double rho = 0;  // RMSprop
+  double beta_1 = 0, beta_2 = 0;  // Adam
+  double epsilon = 0;  // RMSprop, Adam
+};
+
+// A rule's slot variables; the ones its options leave out (SGD without momentum,
+// RMSprop without centering, Adam without amsgrad) are null.
+struct UpdateSlots {
+  Tensor* momentum = nullptr;  // SGD, RMSprop: the momentum; Adam: the first moment
+  Tensor* velocity = nullptr;  // RMSprop, Adam: the second moment
+  Tensor* average_gradient = nullptr;  // centered RMSprop
+  Tensor* velocity_hat = nullptr;  // Adam with amsgrad
+};
+
 class Backend {
  public:
   virtual ~Backend() = default;
@@ -120,6 +145,10 @@ class Backend {
   // Its gradient from dh: dx, dinner (B, 3u), dh_prev (B, u), the gates recomputed.
   virtual void gru_cell_backward(const Tensor& x, const Tensor& inner, const Tensor& h_prev, const Tensor& dh,
                                  Tensor& dx, Tensor& dinner, Tensor& dh_prev) = 0;
+  // Applies one optimizer step to `variable` and its slots in place from `gradient`: all
+  // contiguous, the variable's shape and float dtype.
+  virtual void optimizer_update(const UpdateParams& p, const Tensor& gradient, Tensor& variable,
+                                const UpdateSlots& slots) = 0;
   // Fills out from the Philox stream (key, counter); a, b are the distribution's
   // parameters (uniform: min, max; normal: mean, stddev; binomial: counts, p).
   virtual void random(RandomDist dist, std::uint64_t key, std::uint64_t counter, double a,

@@ -1,6 +1,8 @@
 // The concrete optimizers (keras/src/optimizers/{sgd,rmsprop,adam,adamw,adagrad,adadelta,
 // adamax,nadam,lion}.py) and optimizers::get. Updates run in the variable's dtype; scalar
-// hyperparameters enter as weak scalars (Keras casts them to the variable's dtype).
+// hyperparameters enter as weak scalars (Keras casts them to the variable's dtype). SGD,
+// RMSprop and Adam (with AdamW, the common choices) run as one fused kernel per variable
+// (kernels::UpdateRule); the others as ops.
 #include <cmath>
 #include <functional>
 #include <map>
@@ -49,20 +51,11 @@ void SGD::build_slots(const std::vector<Variable>& variables) {
 }
 
 void SGD::update_step(const Tensor& gradient, Variable& variable, std::size_t index, double lr, std::int64_t) {
-  const Tensor g = as_dtype(gradient, variable.dtype());
-  if (options_.momentum == 0) {
-    assign_sub(variable, ops::multiply(g, lr));
-    return;
-  }
-  const double mu = options_.momentum;
-  Variable& m = momentums_[index];
-  Tensor new_m = ops::subtract(ops::multiply(read(m), mu), ops::multiply(g, lr));
-  m.assign(new_m);
-  if (options_.nesterov) {
-    assign_add(variable, ops::subtract(ops::multiply(read(m), mu), ops::multiply(g, lr)));
-  } else {
-    assign_add(variable, read(m));
-  }
+  detail::fused_update({.rule = kernels::UpdateRule::sgd,
+                        .learning_rate = lr,
+                        .momentum = options_.momentum,
+                        .nesterov = options_.nesterov},
+                       gradient, variable, {.momentum = options_.momentum == 0 ? nullptr : &momentums_[index]});
 }
 
 json SGD::own_config() const { return {{"momentum", options_.momentum}, {"nesterov", options_.nesterov}}; }
@@ -84,30 +77,16 @@ void RMSprop::build_slots(const std::vector<Variable>& variables) {
 
 void RMSprop::update_step(const Tensor& gradient, Variable& variable, std::size_t index, double lr,
                           std::int64_t) {
-  const Tensor g = as_dtype(gradient, variable.dtype());
-  const double rho = options_.rho;
-  Variable& velocity = velocities_[index];
-  Tensor new_v = ops::add(ops::multiply(rho, read(velocity)), ops::multiply(1 - rho, ops::square(g)));
-  velocity.assign(new_v);
-  Tensor denominator;
-  if (options_.centered) {
-    Variable& average = average_gradients_[index];
-    Tensor new_a = ops::add(ops::multiply(rho, read(average)), ops::multiply(1 - rho, g));
-    average.assign(new_a);
-    denominator = ops::add(ops::subtract(read(velocity), ops::square(read(average))), options_.epsilon);
-  } else {
-    denominator = ops::add(read(velocity), options_.epsilon);
-  }
-  Tensor increment = ops::divide(ops::multiply(lr, g), ops::sqrt(denominator));
-  denominator = Tensor();
-  if (options_.momentum > 0) {
-    Variable& momentum = momentums_[index];
-    Tensor new_m = ops::add(ops::multiply(options_.momentum, read(momentum)), increment);
-    momentum.assign(new_m);
-    assign_sub(variable, read(momentum));
-  } else {
-    assign_sub(variable, increment);
-  }
+  detail::fused_update(
+      {.rule = kernels::UpdateRule::rmsprop,
+       .learning_rate = lr,
+       .momentum = options_.momentum,
+       .rho = options_.rho,
+       .epsilon = options_.epsilon},
+      gradient, variable,
+      {.momentum = options_.momentum > 0 ? &momentums_[index] : nullptr,
+       .velocity = &velocities_[index],
+       .average_gradient = options_.centered ? &average_gradients_[index] : nullptr});
 }
 
 json RMSprop::own_config() const {
@@ -136,23 +115,18 @@ void Adam::build_slots(const std::vector<Variable>& variables) {
 
 void Adam::update_step(const Tensor& gradient, Variable& variable, std::size_t index, double lr,
                        std::int64_t step) {
-  const Tensor g = as_dtype(gradient, variable.dtype());
   const double t = static_cast<double>(step);
   const double alpha =
       lr * std::sqrt(1 - std::pow(options_.beta_2, t)) / (1 - std::pow(options_.beta_1, t));
-  Variable& m = momentums_[index];
-  Variable& v = velocities_[index];
-  assign_add(m, ops::multiply(ops::subtract(g, read(m)), 1 - options_.beta_1));
-  assign_add(v, ops::multiply(ops::subtract(ops::square(g), read(v)), 1 - options_.beta_2));
-  Variable* second = &v;
-  if (options_.amsgrad) {
-    Variable& v_hat = velocity_hats_[index];
-    Tensor new_hat = ops::maximum(read(v_hat), read(v));
-    v_hat.assign(new_hat);
-    second = &v_hat;
-  }
-  assign_sub(variable,
-             ops::divide(ops::multiply(read(m), alpha), ops::add(ops::sqrt(read(*second)), options_.epsilon)));
+  detail::fused_update({.rule = kernels::UpdateRule::adam,
+                        .learning_rate = alpha,
+                        .beta_1 = options_.beta_1,
+                        .beta_2 = options_.beta_2,
+                        .epsilon = options_.epsilon},
+                       gradient, variable,
+                       {.momentum = &momentums_[index],
+                        .velocity = &velocities_[index],
+                        .velocity_hat = options_.amsgrad ? &velocity_hats_[index] : nullptr});
 }
 
 json Adam::own_config() const {

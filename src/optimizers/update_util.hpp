@@ -1,5 +1,6 @@
 #pragma once
 // Helpers for the optimizers' in-place updates.
+#include "kernels/backend.hpp"
 #include "keras/ops.hpp"
 #include "keras/variable.hpp"
 
@@ -12,5 +13,18 @@ inline Tensor read(const Variable& v) { return ops::stop_gradient(v.value()); }
 // variable ← value. `value` must not be a read of `variable` still alive in the caller,
 // or the update is a copy instead of in place (still correct).
 inline void set(Variable& variable, const Tensor& value) { variable.assign(value); }
+
+// The slot variables of a fused update; see kernels::UpdateSlots.
+struct SlotVariables {
+  Variable* momentum = nullptr;
+  Variable* velocity = nullptr;
+  Variable* average_gradient = nullptr;
+  Variable* velocity_hat = nullptr;
+};
+
+// One fused step (kernels::UpdateRule) on `variable` and its slots, in place; the
+// gradient is taken in the variable's dtype.
+void fused_update(const kernels::UpdateParams& params, const Tensor& gradient, Variable& variable,
+                  const SlotVariables& slots);
 
 }  // namespace keras::optimizers::detail

@@ -35,6 +35,8 @@ class CpuBackend final : public Backend {
   void gru_cell(const Tensor& x, const Tensor& inner, const Tensor& h_prev, Tensor& h) override;
   void gru_cell_backward(const Tensor& x, const Tensor& inner, const Tensor& h_prev, const Tensor& dh, Tensor& dx,
                          Tensor& dinner, Tensor& dh_prev) override;
+  void optimizer_update(const UpdateParams& p, const Tensor& gradient, Tensor& variable,
+                        const UpdateSlots& slots) override;
   void random(RandomDist dist, std::uint64_t key, std::uint64_t counter, double a, double b,
               Tensor& out) override;
 };

@@ -34,6 +34,7 @@ class MetaBackend final : public Backend {
                           Tensor&) override {}
   void gru_cell(const Tensor&, const Tensor&, const Tensor&, Tensor&) override {}
   void gru_cell_backward(const Tensor&, const Tensor&, const Tensor&, const Tensor&, Tensor&, Tensor&, Tensor&) override {}
+  void optimizer_update(const UpdateParams&, const Tensor&, Tensor&, const UpdateSlots&) override {}
   void random(RandomDist, std::uint64_t, std::uint64_t, double, double, Tensor&) override {}
 };
 
