@@ -7,7 +7,7 @@ namespace keras::optimizers::detail {
 void fused_update(const kernels::UpdateParams& params, const Tensor& gradient, Variable& variable,
                   const SlotVariables& slots) {
   Tensor& value = variable.storage_tensor();
-  const Tensor g = ops::detail::as_operand(ops::stop_gradient(gradient), value.dtype(), value.device());
+  const Tensor g = ops::detail::as_operand(gradient, value.dtype(), value.device());
   auto storage = [](Variable* v) { return v ? &v->storage_tensor() : nullptr; };
   const kernels::UpdateSlots s{.momentum = storage(slots.momentum),
                                .velocity = storage(slots.velocity),

@@ -10,10 +10,6 @@ namespace keras::optimizers::detail {
 // id), so the optimizer's arithmetic is never recorded.
 inline Tensor read(const Variable& v) { return ops::stop_gradient(v.value()); }
 
-// variable ← value. `value` must not be a read of `variable` still alive in the caller,
-// or the update is a copy instead of in place (still correct).
-inline void set(Variable& variable, const Tensor& value) { variable.assign(value); }
-
 // The slot variables of a fused update; see kernels::UpdateSlots.
 struct SlotVariables {
   Variable* momentum = nullptr;

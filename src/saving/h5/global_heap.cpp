@@ -12,6 +12,8 @@
 #include <unistd.h>
 
 #include <cstdint>
+#include <functional>
+#include <memory>
 
 #include "keras/errors.hpp"
 
@@ -84,13 +86,8 @@ void check_global_heaps_in_file(const std::string& filename) {
   void* map = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE, fd, 0);
   ::close(fd);
   if (map == MAP_FAILED) throw IOError("Cannot open HDF5 file '" + filename + "': cannot map it for reading");
-  try {
-    check_global_heaps(std::string_view(static_cast<const char*>(map), size), filename);
-  } catch (...) {
-    ::munmap(map, size);
-    throw;
-  }
-  ::munmap(map, size);
+  const std::unique_ptr<void, std::function<void(void*)>> unmap(map, [size](void* m) { ::munmap(m, size); });
+  check_global_heaps(std::string_view(static_cast<const char*>(map), size), filename);
 }
 
 }  // namespace keras::saving::h5
