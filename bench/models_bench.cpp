@@ -1,7 +1,7 @@
 // Model-training benchmark (keras-cpp side of bench/run_models.sh; bench/torch_models.py is
 // the PyTorch side, with the same models, batches and output).
 //
-//   models_bench <model> <seconds> [--breakdown]
+//   models_bench <model> <seconds> [--breakdown | --eager]
 //
 // <model>:
 //   mlp          Keras's mnist_mlp: 784-512-512-10, Dropout 0.2, RMSprop, batch 128
@@ -27,7 +27,8 @@
 // process (getrusage ru_maxrss). With --breakdown the timed steps are train_step's parts
 // run one by one (the model call under the tape, compute_loss, tape.gradient, the
 // optimizer's apply, update_metrics), each timed, plus reference timings of a forward
-// pass alone.
+// pass alone. With --eager the model is compiled with run_eagerly (every step runs op by
+// op under a tape instead of replaying the traced step).
 #include <dnnl.h>
 #include <sys/resource.h>
 
@@ -227,9 +228,14 @@ void step_by_parts(Model& model, const Batch& batch, Parts& parts) {
   parts.add("step", t_step);
 }
 
-int train(const std::string& name, double seconds, bool breakdown) {
+int train(const std::string& name, double seconds, bool breakdown, bool eager) {
   utils::set_random_seed(1);
   Setup s = make(name);
+  if (eager) {
+    CompileOptions options = s.model->compile_options();
+    options.run_eagerly = true;
+    s.model->compile(options);
+  }
   const Data data = synthetic(s, 4);
   const auto system_allocs = [] { return memory::stats().system_allocations; };
 
@@ -264,6 +270,7 @@ int train(const std::string& name, double seconds, bool breakdown) {
 
   std::printf("model=%s\nside=ours\nthreads=%d\nbatch=%lld\nwarmup_steps=%d\nsteps=%lld\nseconds=%.4f\n", name.c_str(),
               threads(), static_cast<long long>(s.batch), warm, static_cast<long long>(steps), elapsed);
+  std::printf("step_mode=%s\n", eager ? "eager" : breakdown ? "eager_parts" : "traced");
   std::printf("samples_per_s=%.3f\nstep_ms_median=%.4f\n", static_cast<double>(s.batch * steps) / elapsed,
               median(step_ms));
   std::printf("system_allocations_per_step=%.2f\n", static_cast<double>(allocs) / static_cast<double>(steps));
@@ -366,14 +373,15 @@ int predict_mlp(double seconds) {
 
 int main(int argc, char** argv) {
   if (argc < 3) {
-    std::fprintf(stderr, "usage: %s <mlp|cnn|unet|lstm|predict_mlp> <seconds> [--breakdown]\n", argv[0]);
+    std::fprintf(stderr, "usage: %s <mlp|cnn|unet|lstm|predict_mlp> <seconds> [--breakdown | --eager]\n", argv[0]);
     return 2;
   }
   const std::string name = argv[1];
   const double seconds = std::atof(argv[2]);
   const bool breakdown = argc > 3 && std::strcmp(argv[3], "--breakdown") == 0;
+  const bool eager = argc > 3 && std::strcmp(argv[3], "--eager") == 0;
   try {
-    return name == "predict_mlp" ? predict_mlp(seconds) : train(name, seconds, breakdown);
+    return name == "predict_mlp" ? predict_mlp(seconds) : train(name, seconds, breakdown, eager);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "models_bench: %s\n", e.what());
     return 1;

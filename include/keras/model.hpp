@@ -24,6 +24,7 @@ class History;
 }
 namespace trainers {
 struct TrainerState;
+struct PlanAccess;
 }
 
 struct ModelOptions {
@@ -171,6 +172,7 @@ class Model : public Layer {
  private:
   friend std::string utils::summary_text(const Model& model, const SummaryOptions& options);
   friend struct ModelAccess;
+  friend struct trainers::PlanAccess;
   trainers::TrainerState& trainer() const;
 
   Tensors output_masks_;

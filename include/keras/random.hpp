@@ -48,6 +48,9 @@ Tensor truncated_normal(const Shape& shape, const NormalOptions& options = {});
 // Number of successes of `counts` trials with success probability `probabilities`.
 Tensor binomial(const Shape& shape, double counts, double probabilities,
                 DType dtype = DType::float32, std::optional<std::uint64_t> seed = std::nullopt);
+// The same, drawing the next block of `generator`, which the caller keeps (Keras's
+// `seed=SeedGenerator`): successive calls differ, and a traced step draws again each run.
+Tensor binomial(const Shape& shape, double counts, double probabilities, DType dtype, SeedGenerator& generator);
 
 }  // namespace keras::random
 

@@ -22,10 +22,14 @@ struct KerasHistory;
 
 // A block of device memory, returned to the device's allocator when the last tensor
 // using it goes away. `data` is null for meta tensors.
-struct Storage {
+struct Storage : std::enable_shared_from_this<Storage> {
   void* data = nullptr;
   std::size_t bytes = 0;
   Device device;
+  // False once a step plan has moved `data` into its arena (the plan frees the arena).
+  bool owns_data = true;
+  // A keras::Variable's value lives here (a step plan rebinds such storages each run).
+  bool variable = false;
   Storage(std::size_t bytes, Device device);
   ~Storage();
   Storage(const Storage&) = delete;

@@ -1,6 +1,7 @@
 #include "keras/variable.hpp"
 
 #include "kernels/backend.hpp"
+#include "kernels/recording.hpp"
 #include "keras/ops.hpp"
 
 namespace keras {
@@ -14,13 +15,16 @@ struct Variable::State {
 
 namespace {
 
-// An independent copy of t's values in fresh storage.
+// A view of all of t, which must be contiguous.
+kernels::StridedView whole(const Tensor& t) {
+  return {const_cast<void*>(t.raw_data()), t.dtype(), t.shape(), contiguous_strides(t.shape()), t.impl()->storage.get()};
+}
+
+// An independent copy of t's values in fresh storage, marked as a variable's.
 Tensor fresh_copy(const Tensor& t) {
   Tensor out = Tensor::empty(t.shape(), t.dtype(), t.device());
-  const auto strides = contiguous_strides(t.shape());
-  kernels::backend(t.device())
-      .copy({const_cast<void*>(t.raw_data()), t.dtype(), t.shape(), strides},
-            {out.raw_data(), t.dtype(), t.shape(), strides});
+  kernels::backend(t.device()).copy(whole(t), whole(out));
+  out.impl()->storage->variable = true;
   return out;
 }
 
@@ -56,11 +60,10 @@ void Variable::assign(const Tensor& value) {
   }
   Tensor v = ops::cast(ops::stop_gradient(value), dtype());
   Tensor& current = state_->value;
-  if (current.impl()->storage.use_count() == 1 && v.impl()->storage != current.impl()->storage) {
-    const auto strides = contiguous_strides(shape());
-    kernels::backend(current.device())
-        .copy({const_cast<void*>(v.raw_data()), v.dtype(), v.shape(), strides},
-              {current.raw_data(), v.dtype(), v.shape(), strides});
+  const auto& storage = current.impl()->storage;
+  const long held = storage.use_count() - kernels::recording_holds(storage.get());
+  if (held == 1 && v.impl()->storage != storage) {
+    kernels::backend(current.device()).copy(whole(v), whole(current));
   } else {
     // A snapshot of the old value is alive: keep it unchanged (copy on write).
     current = fresh_copy(v);

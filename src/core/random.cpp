@@ -3,6 +3,7 @@
 #include <random>
 
 #include "kernels/backend.hpp"
+#include "kernels/recording.hpp"
 
 namespace keras::random {
 
@@ -16,14 +17,35 @@ std::uint64_t mix(std::uint64_t z) {
   return z ^ (z >> 31);
 }
 
+// Draws from `gen`; a generator that outlives the call (`kept`) draws again when a
+// recorded step replays this draw.
+Tensor draw_from(SeedGenerator& gen, bool kept, const Shape& shape, DType dtype, kernels::RandomDist dist, double a,
+                 double b) {
+  Tensor out = Tensor::empty(shape, dtype);
+  const auto count = static_cast<std::uint64_t>(out.size());
+  const auto [key, counter] = gen.next(count);
+  auto& backend = kernels::backend(out.device());
+  if (kept) {
+    kernels::RedrawScope redraw([&gen, count] { return gen.next(count); });
+    backend.random(dist, key, counter, a, b, out);
+  } else {
+    backend.random(dist, key, counter, a, b, out);
+  }
+  return out;
+}
+
 Tensor draw(const Shape& shape, DType dtype, std::optional<std::uint64_t> seed,
             kernels::RandomDist dist, double a, double b) {
-  Tensor out = Tensor::empty(shape, dtype);
-  SeedGenerator local(seed.value_or(0));
-  SeedGenerator& gen = seed ? local : global_generator();
-  const auto [key, counter] = gen.next(static_cast<std::uint64_t>(out.size()));
-  kernels::backend(out.device()).random(dist, key, counter, a, b, out);
-  return out;
+  if (!seed) return draw_from(global_generator(), true, shape, dtype, dist, a, b);
+  SeedGenerator local(*seed);
+  return draw_from(local, false, shape, dtype, dist, a, b);
+}
+
+void check_binomial(double counts, double probabilities) {
+  if (counts < 0 || probabilities < 0 || probabilities > 1) {
+    throw ValueError("binomial: need counts >= 0 and 0 <= probabilities <= 1, got counts=" +
+                     std::to_string(counts) + ", probabilities=" + std::to_string(probabilities));
+  }
 }
 
 }  // namespace
@@ -64,11 +86,13 @@ Tensor truncated_normal(const Shape& shape, const NormalOptions& o) {
 
 Tensor binomial(const Shape& shape, double counts, double probabilities, DType dtype,
                 std::optional<std::uint64_t> seed) {
-  if (counts < 0 || probabilities < 0 || probabilities > 1) {
-    throw ValueError("binomial: need counts >= 0 and 0 <= probabilities <= 1, got counts=" +
-                     std::to_string(counts) + ", probabilities=" + std::to_string(probabilities));
-  }
+  check_binomial(counts, probabilities);
   return draw(shape, dtype, seed, kernels::RandomDist::binomial, counts, probabilities);
+}
+
+Tensor binomial(const Shape& shape, double counts, double probabilities, DType dtype, SeedGenerator& generator) {
+  check_binomial(counts, probabilities);
+  return draw_from(generator, true, shape, dtype, kernels::RandomDist::binomial, counts, probabilities);
 }
 
 }  // namespace keras::random

@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "kernels/backend.hpp"
+#include "kernels/recording.hpp"
 #include "keras/ops.hpp"
 
 namespace keras {
@@ -12,9 +13,13 @@ namespace detail {
 
 Storage::Storage(std::size_t nbytes, Device dev) : bytes(nbytes), device(dev) {
   data = kernels::backend(device).allocate(bytes);
+  kernels::note_storage_created(this);
 }
 
-Storage::~Storage() { kernels::backend(device).deallocate(data, bytes); }
+Storage::~Storage() {
+  kernels::note_storage_destroyed(this);
+  if (owns_data) kernels::backend(device).deallocate(data, bytes);
+}
 
 std::uint64_t next_tensor_id() {
   static std::atomic<std::uint64_t> counter{1};
@@ -54,6 +59,7 @@ void convert_copy(const From* src, std::size_t n, std::vector<To>& out) {
 
 template <class To>
 std::vector<To> host_values(const Tensor& t) {
+  kernels::note_host_read();
   Tensor host = t.device().type == DeviceType::cpu ? t : t.to(Device{});
   std::vector<To> out;
   const auto n = static_cast<std::size_t>(host.size());
@@ -157,6 +163,7 @@ T* Tensor::data() {
 
 template <class T>
 const T* Tensor::data() const {
+  kernels::note_host_read();
   return const_cast<Tensor*>(this)->data<T>();
 }
 

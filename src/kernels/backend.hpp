@@ -37,6 +37,8 @@ struct StridedView {
   DType dtype = DType::float32;
   Shape shape;
   std::vector<std::int64_t> strides;
+  // The storage `data` points into (a kernel recording needs it to replay the copy).
+  const detail::Storage* storage = nullptr;
 };
 
 struct ConvParams {

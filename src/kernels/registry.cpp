@@ -1,6 +1,7 @@
 #include <array>
 
 #include "kernels/backend.hpp"
+#include "kernels/recording.hpp"
 
 namespace keras::kernels {
 
@@ -28,6 +29,7 @@ void register_backend(DeviceType type, Backend* backend) {
 }
 
 Backend& backend(const Device& device) {
+  if (Backend* recording = recording_backend(device)) return *recording;
   Backend* b = registry()[static_cast<std::size_t>(device.type)];
   if (b == nullptr) {
     throw RuntimeError("No kernels are available for device " + device_name(device) +

@@ -194,7 +194,9 @@ Tensor dropout(const Tensor& x, double rate, const DropoutOptions& options) {
   if (rate == 0.0) return s;
   if (rate == 1.0) return zeros_like(s);  // every unit dropped (no 1 / 0 scale)
   // Bernoulli(1 - rate) keep mask, scaled so the expected value of each unit is unchanged.
-  Tensor keep = random::binomial(noise_shape, 1.0, 1.0 - rate, s.dtype(), options.seed);
+  Tensor keep = options.seed_generator != nullptr
+                    ? random::binomial(noise_shape, 1.0, 1.0 - rate, s.dtype(), *options.seed_generator)
+                    : random::binomial(noise_shape, 1.0, 1.0 - rate, s.dtype(), options.seed);
   Tensor mask = detail::binary_kernel(BinaryOp::multiply, keep, 1.0 / (1.0 - rate), s.dtype());
   Tensor y = detail::binary_kernel(BinaryOp::multiply, s, mask, s.dtype());
   autodiff::maybe_record("dropout", {s}, y, [&] {

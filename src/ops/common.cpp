@@ -86,7 +86,7 @@ void require_defined(const Tensor& x, const char* op, const char* arg) {
 }
 
 kernels::StridedView view_of(const Tensor& t) {
-  return {const_cast<void*>(t.raw_data()), t.dtype(), t.shape(), contiguous_strides(t.shape())};
+  return {const_cast<void*>(t.raw_data()), t.dtype(), t.shape(), contiguous_strides(t.shape()), t.impl()->storage.get()};
 }
 
 std::string join_ints(const std::vector<std::int64_t>& v) {

@@ -98,7 +98,7 @@ std::vector<Tensor> split_at(const Tensor& s, const std::vector<std::int64_t>& b
     shape[ax] = bounds[i + 1] - bounds[i];
     Tensor piece = Tensor::empty(shape, s.dtype(), s.device());
     if (piece.size() > 0) {
-      detail::backend_of(s).copy({detail::element_ptr(s, bounds[i] * strides[ax]), s.dtype(), shape, strides},
+      detail::backend_of(s).copy({detail::element_ptr(s, bounds[i] * strides[ax]), s.dtype(), shape, strides, s.impl()->storage.get()},
                                  detail::view_of(piece));
     }
     pieces.push_back(piece);
@@ -259,7 +259,7 @@ Tensor broadcast_to(const Tensor& x, const Shape& shape) {
   const std::size_t lead = shape.size() - s.shape().size();
   for (std::size_t i = 0; i < own.size(); ++i) strides[lead + i] = s.shape()[i] == 1 ? 0 : own[i];
   if (out.size() > 0) {
-    detail::backend_of(s).copy({const_cast<void*>(s.raw_data()), s.dtype(), shape, strides},
+    detail::backend_of(s).copy({const_cast<void*>(s.raw_data()), s.dtype(), shape, strides, s.impl()->storage.get()},
                                detail::view_of(out));
   }
   autodiff::maybe_record("broadcast_to", {s}, out, [&] {
@@ -327,7 +327,8 @@ Tensor concatenate(const std::vector<Tensor>& xs, std::int64_t axis) {
   for (const auto& p : parts) {
     starts.push_back(start);
     if (p.size() > 0) {
-      backend.copy(detail::view_of(p), {detail::element_ptr(out, start * strides[ax]), dtype, p.shape(), strides});
+      backend.copy(detail::view_of(p),
+                   {detail::element_ptr(out, start * strides[ax]), dtype, p.shape(), strides, out.impl()->storage.get()});
     }
     start += p.shape()[ax];
   }

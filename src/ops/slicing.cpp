@@ -24,7 +24,7 @@ Tensor read_view(const char* op, const Tensor& x, const Shape& shape, std::int64
                  const std::vector<std::int64_t>& strides) {
   Tensor out = Tensor::empty(shape, x.dtype(), x.device());
   if (out.size() > 0) {
-    backend_of(x).copy({element_ptr(x, offset), x.dtype(), shape, strides}, view_of(out));
+    backend_of(x).copy({element_ptr(x, offset), x.dtype(), shape, strides, x.impl()->storage.get()}, view_of(out));
   }
   autodiff::maybe_record(op, {x}, out, [&] {
     return [op, from = x.shape(), offset, strides](const Tensor& g) -> Grads {
@@ -39,7 +39,7 @@ Tensor write_view(const char* op, const Tensor& g, const Shape& shape, std::int6
   Tensor out = Tensor::empty(shape, g.dtype(), g.device());
   auto& backend = backend_of(out);
   if (out.size() > g.size()) backend.fill(out, fill);
-  if (g.size() > 0) backend.copy(view_of(g), {element_ptr(out, offset), g.dtype(), g.shape(), strides});
+  if (g.size() > 0) backend.copy(view_of(g), {element_ptr(out, offset), g.dtype(), g.shape(), strides, out.impl()->storage.get()});
   autodiff::maybe_record(op, {g}, out, [&] {
     return [op, inner = g.shape(), offset, strides](const Tensor& gg) -> Grads {
       return {read_view(op, gg, inner, offset, strides)};

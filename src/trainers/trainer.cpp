@@ -245,35 +245,92 @@ void Model::reset_metrics() {
   }
 }
 
+namespace {
+
+// A batch as one list (x, then y, then sample weights) for a step plan, and back.
+Tensors flatten(const Batch& batch) {
+  Tensors all = batch.x;
+  all.insert(all.end(), batch.y.begin(), batch.y.end());
+  all.insert(all.end(), batch.sample_weight.begin(), batch.sample_weight.end());
+  return all;
+}
+
+Batch unflatten(const Tensors& all, const Batch& like) {
+  const auto nx = static_cast<std::ptrdiff_t>(like.x.size());
+  const auto ny = static_cast<std::ptrdiff_t>(like.y.size());
+  return Batch{Tensors(all.begin(), all.begin() + nx), Tensors(all.begin() + nx, all.begin() + nx + ny),
+               Tensors(all.begin() + nx + ny, all.end())};
+}
+
+// What fixes a step's graph besides its inputs' shapes: which variables it trains.
+std::string step_kind(const char* step, const std::vector<Variable>& trained) {
+  std::string kind = step;
+  for (const auto& v : trained) kind += ',' + std::to_string(v.id());
+  return kind;
+}
+
+// Runs a step through the model's step plans (eagerly when compiled with run_eagerly).
+Tensors run_step_plan(Model& model, trainers::TrainerState& t, const char* kind, const Batch& batch,
+                      const std::function<Tensors(const Batch&)>& step) {
+  if (t.options.run_eagerly) return step(batch);
+  return t.plans.run(
+      step_kind(kind, model.trainable_weights()), [&](const Tensors& in) { return step(unflatten(in, batch)); },
+      flatten(batch), [&model] { return model.weights(); });
+}
+
+}  // namespace
+
 Logs Model::train_step(const Batch& batch) {
   auto& t = trainer();
-  Tensors y_pred;
-  Tensor loss;
-  std::vector<Tensor> grads;
   std::vector<Variable> variables;
-  {
+  std::size_t outputs = 0;
+  // Outputs: the loss, the predictions, then one gradient per trainable variable.
+  const Tensors results = run_step_plan(*this, t, "train", batch, [&](const Batch& b) {
     GradientTape tape;
-    y_pred = (*this)(batch.x, {.training = true});
-    loss = compute_loss(batch, y_pred);
+    const Tensors y_pred = (*this)(b.x, {.training = true});
+    const Tensor loss = compute_loss(b, y_pred);
     variables = trainable_weights();  // after the call: a deferred build creates them there
-    grads = tape.gradient(loss, variables);
+    const std::vector<Tensor> grads = tape.gradient(loss, variables);
+    Tensors all{loss};
+    all.insert(all.end(), y_pred.begin(), y_pred.end());
+    all.insert(all.end(), grads.begin(), grads.end());
+    outputs = y_pred.size();
+    return all;
+  });
+  if (variables.empty()) {  // a replay: the step's code did not run
+    variables = trainable_weights();
+    outputs = results.size() - 1 - variables.size();
   }
+  const auto y_pred_end = results.begin() + 1 + static_cast<std::ptrdiff_t>(outputs);
+  const Tensors y_pred(results.begin() + 1, y_pred_end);
+  const std::vector<Tensor> grads(y_pred_end, results.end());
   if (!t.optimizer->built()) {
     for (const auto& [v, c] : all_constraints(*this)) t.optimizer->set_constraint(v, c);
   }
   t.optimizer->apply(grads, variables);
-  update_metrics(batch, y_pred, loss);
+  update_metrics(batch, y_pred, results[0]);
   return metrics_result();
 }
 
 Logs Model::test_step(const Batch& batch) {
-  const Tensors y_pred = (*this)(batch.x, {.training = false});
-  const Tensor loss = compute_loss(batch, y_pred);
-  update_metrics(batch, y_pred, loss);
+  // Outputs: the loss, then the predictions.
+  const Tensors results = run_step_plan(*this, trainer(), "test", batch, [&](const Batch& b) {
+    const Tensors y_pred = (*this)(b.x, {.training = false});
+    Tensors all{compute_loss(b, y_pred)};
+    all.insert(all.end(), y_pred.begin(), y_pred.end());
+    return all;
+  });
+  update_metrics(batch, Tensors(results.begin() + 1, results.end()), results[0]);
   return metrics_result();
 }
 
-Tensors Model::predict_step(const Batch& batch) { return (*this)(batch.x, {.training = false}); }
+Tensors Model::predict_step(const Batch& batch) {
+  Tensors y_pred =
+      run_step_plan(*this, trainer(), "predict", batch, [&](const Batch& b) { return (*this)(b.x, {.training = false}); });
+  // predict keeps each batch's outputs, which a replay would overwrite.
+  for (auto& t : y_pred) t = trainers::own_copy(t);
+  return y_pred;
+}
 
 // ---- the loops ----
 

@@ -10,6 +10,7 @@
 #include "keras/metrics/metric.hpp"
 #include "keras/optimizers/optimizer.hpp"
 #include "keras/trainers/options.hpp"
+#include "trainers/step_plan.hpp"
 
 namespace keras::trainers {
 
@@ -43,6 +44,7 @@ struct TrainerState {
   bool outputs_built = false;  // losses and metrics resolved for the outputs
   std::vector<OutputSetup> outputs;
   MeanTracker loss_tracker;
+  StepPlans plans;  // the traced train / test / predict steps
 
   // Resolves the compiled losses and metrics for these targets and predictions (once).
   void build_outputs(const std::vector<std::string>& output_names, const Tensors& y_true, const Tensors& y_pred);

@@ -10,6 +10,10 @@
 #include "keras/ops/axes.hpp"
 #include "keras/tensor.hpp"
 
+namespace keras::random {
+class SeedGenerator;
+}
+
 namespace keras::ops {
 
 Tensor relu(const Tensor& x);
@@ -35,6 +39,9 @@ struct DropoutOptions {
   // Shape of the keep/drop mask, broadcast against x; empty means x's shape.
   Shape noise_shape;
   std::optional<std::uint64_t> seed;
+  // Instead of `seed`: draw the mask from this generator's stream (Keras's
+  // `seed=SeedGenerator`); it must outlive the call. Layers pass their own.
+  random::SeedGenerator* seed_generator = nullptr;
 };
 // Zeroes each element with probability `rate` and scales the rest by 1 / (1 - rate).
 Tensor dropout(const Tensor& x, double rate, const DropoutOptions& options = {});

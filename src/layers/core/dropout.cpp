@@ -40,11 +40,11 @@ DropoutLayer::DropoutLayer(double rate, const DropoutOptions& options)
 Tensors DropoutLayer::call(const Tensors& inputs, const CallContext& context) {
   const Tensor& x = detail::single_input(*this, inputs);
   if (!context.training || rate_ == 0.0) return {x};
-  // Each call draws the next seed, so masks differ between steps: from the layer's own stream
+  // Each call draws the next mask, so masks differ between steps: from the layer's own stream
   // when it has a seed, else from the global generator, so that utils::set_random_seed repeats
   // it and a checkpoint of the global generator's state (BackupAndRestore) resumes it exactly.
-  const auto [key, counter] = options_.seed ? seed_generator_.next(1) : random::global_generator().next(1);
-  return {ops::dropout(x, rate_, {.noise_shape = options_.noise_shape, .seed = key + counter})};
+  auto& generator = options_.seed ? seed_generator_ : random::global_generator();
+  return {ops::dropout(x, rate_, {.noise_shape = options_.noise_shape, .seed_generator = &generator})};
 }
 
 json DropoutLayer::get_config() const {

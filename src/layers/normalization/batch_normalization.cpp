@@ -114,12 +114,18 @@ std::pair<Tensor, Tensor> BatchNormalizationLayer::batch_moments(const Tensor& x
 }
 
 // moving = moving * momentum + batch * (1 - momentum), off the gradient tape: the update
-// is state, not part of the differentiated computation.
+// is state, not part of the differentiated computation. The new value is computed in a
+// scope of its own so that no read of the old one is alive at the assign, which then
+// updates in place (and so replays in a traced step).
 void BatchNormalizationLayer::update_moving_statistics(const Tensor& mean, const Tensor& variance) {
   const double m = options_.momentum;
   auto update = [m](Variable& moving, const Tensor& batch) {
-    const Tensor old = ops::cast(moving.value(), batch.dtype());
-    moving.assign(ops::add(ops::multiply(old, m), ops::multiply(ops::stop_gradient(batch), 1.0 - m)));
+    Tensor updated;
+    {
+      const Tensor old = ops::cast(moving.value(), batch.dtype());
+      updated = ops::add(ops::multiply(old, m), ops::multiply(ops::stop_gradient(batch), 1.0 - m));
+    }
+    moving.assign(updated);
   };
   update(moving_mean_, mean);
   update(moving_variance_, variance);

@@ -63,10 +63,10 @@ void DropoutRNNCell::begin_sequence(const Tensor& first_input, const Tensors& st
   auto draw = [&](const Tensor& like, double rate, Tensors& masks) {
     if (!(rate > 0.0 && rate < 1.0)) return;
     for (std::int64_t g = 0; g < count; ++g) {
-      // Each mask takes the next seed: from the cell's own stream when seeded, else from the
+      // Each mask is the next draw: from the cell's own stream when seeded, else from the
       // global generator (which utils::set_random_seed resets), as the Dropout layer.
-      const auto [key, counter] = seed_ ? seed_generator_.next(1) : random::global_generator().next(1);
-      masks.push_back(ops::dropout(ops::ones_like(like), rate, {.seed = key + counter}));
+      auto& generator = seed_ ? seed_generator_ : random::global_generator();
+      masks.push_back(ops::dropout(ops::ones_like(like), rate, {.seed_generator = &generator}));
     }
   };
   draw(first_input, dropout_, input_masks_);
