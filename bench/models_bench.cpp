@@ -24,13 +24,15 @@
 //
 // Output: key=value lines. samples_per_s = batch * steps / seconds over the timed window;
 // step_ms_median is the median single step; rss_mib is the peak resident set of the
-// process (getrusage ru_maxrss). With --breakdown the timed steps are train_step's parts
-// run one by one (the model call under the tape, compute_loss, tape.gradient, the
-// optimizer's apply, update_metrics), each timed, plus reference timings of a forward
-// pass alone. With --eager the model is compiled with run_eagerly (every step runs op by
-// op under a tape instead of replaying the traced step).
+// process (getrusage ru_maxrss), rss_now_mib the resident set after the timed steps. With
+// --breakdown the timed steps are train_step's parts run one by one (the model call under
+// the tape, compute_loss, tape.gradient, the optimizer's apply, update_metrics), each
+// timed, plus reference timings of a forward pass alone. With --eager the model is
+// compiled with run_eagerly (every step runs op by op under a tape instead of replaying
+// the traced step).
 #include <dnnl.h>
 #include <sys/resource.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
@@ -60,6 +62,17 @@ double peak_rss_mib() {
   rusage usage{};
   getrusage(RUSAGE_SELF, &usage);
   return static_cast<double>(usage.ru_maxrss) / 1024.0;  // ru_maxrss is in KiB on Linux
+}
+
+// The resident set now (after the timed steps: the steady state, without the first
+// steps' peak).
+double current_rss_mib() {
+  long pages = 0, resident = 0;
+  if (std::FILE* f = std::fopen("/proc/self/statm", "r")) {
+    if (std::fscanf(f, "%ld %ld", &pages, &resident) != 2) resident = 0;
+    std::fclose(f);
+  }
+  return static_cast<double>(resident) * static_cast<double>(sysconf(_SC_PAGESIZE)) / (1024.0 * 1024.0);
 }
 
 double median(std::vector<double> v) {
@@ -290,7 +303,7 @@ int train(const std::string& name, double seconds, bool breakdown, bool eager) {
       std::printf("ref_ms_forward_%s_untaped=%.4f\n", training ? "training" : "inference", median(fwd));
     }
   }
-  std::printf("rss_mib=%.1f\n", peak_rss_mib());
+  std::printf("rss_mib=%.1f\nrss_now_mib=%.1f\n", peak_rss_mib(), current_rss_mib());
   return 0;
 }
 

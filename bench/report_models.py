@@ -4,7 +4,7 @@
 usage: report_models.py OUT_DIR
 OUT_DIR holds <model>_<threads>t_<config>_<run>.txt (key=value lines of
 build/bench/models_bench or bench/torch_models.py), config one of ours, stock,
-tuned_passive, tuned_oblas1, breakdown; and predict_1t_<config>_<run>.txt.
+tuned_passive, tuned_oblas1, breakdown, eager (ours with run_eagerly); and predict_1t_<config>_<run>.txt.
 Every figure is the median over the processes (runs) of a configuration. "tuned" is the
 faster of tuned_passive and tuned_oblas1 for that model and thread count.
 """
@@ -19,7 +19,7 @@ TORCH_CONFIGS = ["stock", "tuned_passive", "tuned_oblas1"]
 # ratio to tuned PyTorch asked for (at 1 thread for the MLP; the issue names no thread count
 # for the others, so both are shown against it)
 TARGETS = {"mlp": 1.7, "cnn": 1.3, "unet": 1.3, "lstm": 1.5}
-NAME = re.compile(r"^(\w+?)_(\d+)t_(ours|stock|tuned_passive|tuned_oblas1|breakdown)_(\d+)\.txt$")
+NAME = re.compile(r"^(\w+?)_(\d+)t_(ours|stock|tuned_passive|tuned_oblas1|breakdown|eager)_(\d+)\.txt$")
 
 
 def parse(path):
@@ -131,6 +131,22 @@ def main():
               f" | {fmt(ours / smallest if smallest else None, 2)} |")
         if smallest:
             rss_lines.append(f"RSS {model} ours={ours:.1f} peer={smallest:.1f}")
+
+    # Traced steps against the same steps run eagerly (EAGER=1), if run.
+    rows = [(m, t) for m in MODELS for t in threads if (m, t, "eager") in data and (m, t, "ours") in data]
+    if rows:
+        print("\nOur traced step against the same step run eagerly (run_eagerly), median over processes\n")
+        print("| model | threads | traced samples/s | eager samples/s | traced / eager | peak RSS MiB traced / eager "
+              "| RSS after the steps MiB traced / eager |")
+        print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
+        for m, t in rows:
+            traced, eager = data[(m, t, "ours")], data[(m, t, "eager")]
+            rate_t, rate_e = med(traced, "samples_per_s"), med(eager, "samples_per_s")
+            print(f"| {m} | {t} | {fmt(rate_t)} | {fmt(rate_e)} | {fmt(rate_t / rate_e, 3)} | "
+                  f"{fmt(med(traced, 'rss_mib'))} / {fmt(med(eager, 'rss_mib'))} | "
+                  f"{fmt(med(traced, 'rss_now_mib'))} / {fmt(med(eager, 'rss_now_mib'))} |")
+            results.append(f"RESULT traced_vs_eager_{m}_{t}t ours={rate_t:.1f} peer={rate_e:.1f} "
+                           f"ratio={rate_t / rate_e:.3f} unit=samples/s")
 
     # Breakdowns of our step (one process each), if run.
     rows = [(m, t) for m in MODELS for t in threads if (m, t, "breakdown") in data]

@@ -29,7 +29,8 @@
 # none), QUIET_WAIT (seconds to wait, with the lock held, for an idle machine before each
 # measuring process; default 120), RAW_DIR (keep the raw outputs there; report again with
 # `bench/report_models.py RAW_DIR`), BREAKDOWN=1 (also one --breakdown process of ours per
-# model and thread count).
+# model and thread count), EAGER=1 (also ours compiled with run_eagerly, every round: the
+# traced step against the same step run op by op).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -40,6 +41,7 @@ THREADS=${THREADS:-1 2}
 BENCH_LOCK=${BENCH_LOCK-/tmp/keras-build.lock}
 QUIET_WAIT=${QUIET_WAIT:-120}
 BREAKDOWN=${BREAKDOWN:-0}
+EAGER=${EAGER:-0}
 PYTHON=/usr/bin/python3  # Debian's python: it sees python3-torch
 MODELS=("$@")
 (( ${#MODELS[@]} )) || MODELS=(mlp cnn unet lstm)
@@ -128,6 +130,9 @@ for run in $(seq "$RUNS"); do
         OMP_WAIT_POLICY=PASSIVE "$PYTHON" "$ROOT/bench/torch_models.py" "$model" "$MEASURE" --threads "$t"
       measure "$OUT/${model}_${t}t_tuned_oblas1_$run.txt" "${torch_env[@]}" "$malloc_tunables" \
         OPENBLAS_NUM_THREADS=1 "$PYTHON" "$ROOT/bench/torch_models.py" "$model" "$MEASURE" --threads "$t"
+      if [[ $EAGER == 1 ]]; then
+        measure "$OUT/${model}_${t}t_eager_$run.txt" env OMP_NUM_THREADS="$t" "$BENCH" "$model" "$MEASURE" --eager
+      fi
       if [[ $BREAKDOWN == 1 && $run == 1 ]]; then
         measure "$OUT/${model}_${t}t_breakdown_$run.txt" env OMP_NUM_THREADS="$t" "$BENCH" "$model" "$MEASURE" --breakdown
       fi

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "keras/memory.hpp"
+
 namespace keras::kernels {
 
 namespace {
@@ -189,33 +191,41 @@ void Recording::refuse(const std::string& why) {
   if (refusal_.empty()) refusal_ = why;
 }
 
-std::size_t Recording::slot_of(const std::shared_ptr<detail::Storage>& storage) {
+// A storage the recorded code makes and writes first is the recording's own buffer: the
+// captured calls see it through a placeholder (same memory, owning none), and the
+// recording keeps only a weak reference to the eager run's storage, which the eager code
+// frees as usual, so tracing a step needs no more memory than running it. Any other
+// storage (inputs, variables, constants written on the host) is held as it is.
+std::size_t Recording::slot_of(const std::shared_ptr<detail::Storage>& storage, Access access) {
+  // A weak reference keeps a storage's address from being reused, so the key stays unique.
   auto [it, fresh] = slot_index_.emplace(storage.get(), slots_.size());
   if (fresh) {
     Slot slot;
-    slot.storage = storage;
-    slot.made_here = made_here_.count(storage.get()) > 0;
+    if (made_here_.count(storage.get()) > 0 && access == Access::write) {
+      slot.storage = std::make_shared<detail::Storage>(0, storage->device);
+      slot.storage->data = storage->data;
+      slot.storage->bytes = storage->bytes;
+      slot.storage->owns_data = false;
+      slot.original = storage;
+      slot.own = true;
+    } else {
+      slot.storage = storage;
+    }
     slots_.push_back(std::move(slot));
   }
-  return it->second;
-}
-
-void Recording::touch(std::size_t slot, Access access) {
-  auto& s = slots_[slot];
+  auto& s = slots_[it->second];
   const auto call = static_cast<std::int64_t>(calls_.size());
-  if (s.first < 0) {
-    s.first = call;
-    s.written_first = access == Access::write;
-  }
+  if (s.first < 0) s.first = call;
   s.last = call;
+  return it->second;
 }
 
 Tensor Recording::capture(const Tensor& t, Access access) {
   if (!t.defined()) return t;
   const auto& impl = *t.impl();
-  const std::size_t slot = slot_of(impl.storage);
-  touch(slot, access);
+  const std::size_t slot = slot_of(impl.storage, access);
   auto copy = std::make_shared<detail::TensorImpl>(impl);
+  copy->storage = slots_[slot].storage;
   copy->keras_history.reset();
   copy->keras_mask.reset();
   slots_[slot].impls.push_back(copy.get());
@@ -228,8 +238,7 @@ Recording::ViewRef Recording::capture(const StridedView& view, Access access) {
     return {0, 0, view};
   }
   auto storage = const_cast<detail::Storage*>(view.storage)->shared_from_this();
-  const std::size_t slot = slot_of(storage);
-  touch(slot, access);
+  const std::size_t slot = slot_of(storage, access);
   const auto offset = static_cast<const char*>(view.data) - static_cast<const char*>(storage->data);
   return {slot, offset, view};
 }
@@ -241,9 +250,10 @@ StridedView Recording::resolve(ViewRef& ref) const {
 
 Tensor Recording::pin(const Tensor& t) {
   if (!t.defined()) return t;
-  const std::size_t slot = slot_of(t.impl()->storage);
+  const std::size_t slot = slot_of(t.impl()->storage, Access::read);
   slots_[slot].pinned = true;
   auto copy = std::make_shared<detail::TensorImpl>(*t.impl());
+  copy->storage = slots_[slot].storage;
   copy->keras_history.reset();
   // The mask a layer attached (the metrics weight by it) is an output too.
   if (copy->keras_mask) copy->keras_mask = pin(Tensor(copy->keras_mask)).impl();
@@ -277,12 +287,15 @@ std::size_t Recording::plan_memory() {
   };
   std::vector<Buffer> buffers;
   for (std::size_t i = 0; i < slots_.size(); ++i) {
-    const auto& s = slots_[i];
-    const bool own = s.made_here && s.written_first && !s.pinned && s.storage && !s.storage->variable &&
-                     s.storage->owns_data && s.storage->data != nullptr && s.storage->bytes > 0;
-    // Only the recording may hold it: a buffer someone else keeps must keep its data.
-    const auto holders = static_cast<long>(1 + s.impls.size());
-    if (own && s.storage.use_count() == holders) buffers.push_back({i, aligned(s.storage->bytes), 0});
+    auto& s = slots_[i];
+    if (!s.own) continue;
+    if (s.original.expired()) {
+      if (s.storage && s.storage->bytes > 0 && !s.pinned) buffers.push_back({i, aligned(s.storage->bytes), 0});
+    } else {
+      // Someone still holds the eager run's storage (an output, a layer's add_loss term):
+      // its memory stays where it is, and so does what it holds.
+      s.kept = s.original.lock();
+    }
   }
   std::stable_sort(buffers.begin(), buffers.end(), [](const Buffer& a, const Buffer& b) { return a.bytes > b.bytes; });
   // Greedy by size: each buffer takes the lowest offset free of every placed buffer that
@@ -309,14 +322,11 @@ std::size_t Recording::plan_memory() {
   }
   if (total == 0) return 0;
   free_arena();
+  // The eager run's buffers sit in the allocator's cache: hand them back first.
+  memory::empty_cache();
   arena_ = inner_->allocate(total);
   arena_bytes_ = total;
-  for (const auto& b : buffers) {
-    auto& storage = *slots_[b.slot].storage;
-    inner_->deallocate(storage.data, storage.bytes);
-    storage.data = static_cast<char*>(arena_) + b.offset;
-    storage.owns_data = false;
-  }
+  for (const auto& b : buffers) slots_[b.slot].storage->data = static_cast<char*>(arena_) + b.offset;
   return separate - total;
 }
 
@@ -344,7 +354,8 @@ long recording_holds(const detail::Storage* storage) {
   const auto it = g_recording->slot_index_.find(storage);
   if (it == g_recording->slot_index_.end()) return 0;
   const auto& slot = g_recording->slots_[it->second];
-  return slot.storage ? static_cast<long>(1 + slot.impls.size()) : 0;
+  // Only a storage held as it is (not through a placeholder) has references of ours.
+  return slot.own || !slot.storage ? 0 : static_cast<long>(1 + slot.impls.size());
 }
 
 void note_storage_created(detail::Storage* storage) {

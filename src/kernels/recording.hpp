@@ -9,8 +9,10 @@
 // tensor's storage. Random draws replay by drawing again from their generator, so a replay
 // draws exactly what running the code again would.
 //
-// Memory: buffers made during the recording and used only by it are packed by liveness
-// into one arena (plan_memory), so a replay needs a fraction of what running the code did.
+// Memory: buffers made during the recording and written first by it are the recording's
+// own. It holds them only weakly while the code runs (which frees them as usual), then
+// packs those nobody else kept by liveness into one arena (plan_memory), so a replay
+// needs a fraction of what running the code did.
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -51,8 +53,9 @@ class Recording {
   void bind(std::size_t slot, const std::shared_ptr<detail::Storage>& storage);
   void unbind(std::size_t slot);
 
-  // Moves the recording's own buffers into one arena by liveness; returns the bytes
-  // saved (the buffers' total minus the arena's size).
+  // Places the recording's own buffers in one arena by liveness (after returning the
+  // allocator's cached blocks to the system); returns the bytes saved (the buffers' total
+  // minus the arena's size).
   std::size_t plan_memory();
   std::size_t arena_bytes() const { return arena_bytes_; }
 
@@ -69,10 +72,13 @@ class Recording {
 
   enum class Access { read, write };
   struct Slot {
+    // What the captured calls use: the storage itself, or for the recording's own buffers
+    // a placeholder on the same memory until plan_memory gives it arena memory.
     std::shared_ptr<detail::Storage> storage;
-    std::int64_t first = -1, last = -1;  // the calls that touch it
-    bool written_first = false;
-    bool made_here = false;  // created while recording
+    std::weak_ptr<detail::Storage> original;  // own buffers: the eager run's storage
+    std::shared_ptr<detail::Storage> kept;    // own buffers still held by others at planning
+    std::int64_t first = -1, last = -1;       // the calls that touch it
+    bool own = false;                          // a placeholder for the recording's own buffer
     bool pinned = false;
     std::vector<detail::TensorImpl*> impls;  // captured tensors on this storage
   };
@@ -83,8 +89,7 @@ class Recording {
     StridedView view;
   };
 
-  std::size_t slot_of(const std::shared_ptr<detail::Storage>& storage);
-  void touch(std::size_t slot, Access access);
+  std::size_t slot_of(const std::shared_ptr<detail::Storage>& storage, Access access);
   Tensor capture(const Tensor& t, Access access);
   ViewRef capture(const StridedView& view, Access access);
   StridedView resolve(ViewRef& ref) const;

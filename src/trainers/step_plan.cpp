@@ -2,7 +2,6 @@
 
 #include <cstring>
 
-#include "keras/memory.hpp"
 
 namespace keras::trainers {
 
@@ -47,11 +46,7 @@ StepPlan::StepPlan(const StepFn& step, const Tensors& inputs, const std::vector<
   for (auto& t : inputs_) t = recording_.pin(t);
   for (const auto& t : outputs) outputs_.push_back(recording_.pin(t));
   bind_variables(variables);
-  if (refusal().empty()) {
-    bytes_saved_ = recording_.plan_memory();
-    // The eager run's buffers now sit in the allocator's cache; the plan needs none of them.
-    memory::empty_cache();
-  }
+  if (refusal().empty()) bytes_saved_ = recording_.plan_memory();
 }
 
 void StepPlan::bind_variables(const std::vector<Variable>& variables) {

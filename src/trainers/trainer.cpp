@@ -160,6 +160,7 @@ Tensor Model::compute_loss(const Batch& batch, const Tensors& y_pred) {
     for (std::size_t i = 0; i < y_pred.size(); ++i) names.push_back("output_" + std::to_string(i + 1));
   }
   t.build_outputs(names, batch.y, y_pred);
+  t.output_losses.assign(y_pred.size(), Tensor());
   Tensor total;
   auto add = [&](const Tensor& term) { total = total.defined() ? ops::add(total, term) : term; };
   for (std::size_t i = 0; i < t.outputs.size(); ++i) {
@@ -171,7 +172,7 @@ Tensor Model::compute_loss(const Batch& batch, const Tensors& y_pred) {
     }
     const Tensor sw = i < batch.sample_weight.size() ? batch.sample_weight[i] : Tensor();
     const Tensor value = (*o.loss)(batch.y[i], y_pred[i], sw);
-    if (t.multi_output()) o.loss_tracker.update(value.item<double>(), static_cast<double>(batch_size_of(batch)));
+    if (t.multi_output() && i < t.output_losses.size()) t.output_losses[i] = value;
     add(o.loss_weight == 1.0 ? value : ops::multiply(value, o.loss_weight));
   }
   for (const auto& term : losses()) add(ops::sum(ops::cast(term, floatx())));
@@ -181,7 +182,14 @@ Tensor Model::compute_loss(const Batch& batch, const Tensors& y_pred) {
 
 void Model::update_metrics(const Batch& batch, const Tensors& y_pred, const Tensor& loss) {
   auto& t = trainer();
-  t.loss_tracker.update(loss.item<double>(), static_cast<double>(batch_size_of(batch)));
+  const auto batch_size = static_cast<double>(batch_size_of(batch));
+  t.loss_tracker.update(loss.item<double>(), batch_size);
+  // The per-output losses compute_loss left (read here, not there: a traced step must
+  // not read values on the host).
+  for (std::size_t i = 0; i < t.outputs.size() && i < t.output_losses.size(); ++i) {
+    if (t.output_losses[i].defined()) t.outputs[i].loss_tracker.update(t.output_losses[i].item<double>(), batch_size);
+  }
+  t.output_losses.clear();
   for (std::size_t i = 0; i < t.outputs.size() && i < y_pred.size(); ++i) {
     auto& o = t.outputs[i];
     if (i >= batch.y.size() || !batch.y[i].defined()) continue;
@@ -269,6 +277,23 @@ std::string step_kind(const char* step, const std::vector<Variable>& trained) {
   return kind;
 }
 
+// A step's outputs for its plan: the loss, the predictions, then the per-output losses
+// compute_loss left (one per prediction, undefined where there is none).
+Tensors step_outputs(const trainers::TrainerState& t, const Tensor& loss, const Tensors& y_pred) {
+  Tensors all{loss};
+  all.insert(all.end(), y_pred.begin(), y_pred.end());
+  for (std::size_t i = 0; i < y_pred.size(); ++i) all.push_back(i < t.output_losses.size() ? t.output_losses[i] : Tensor());
+  return all;
+}
+
+// The predictions back from step_outputs' list; the per-output losses go back to `t` for
+// update_metrics.
+Tensors take_step_outputs(trainers::TrainerState& t, const Tensors& all) {
+  const auto n = static_cast<std::ptrdiff_t>(all.size() - 1) / 2;
+  t.output_losses.assign(all.begin() + 1 + n, all.begin() + 1 + 2 * n);
+  return Tensors(all.begin() + 1, all.begin() + 1 + n);
+}
+
 // Runs a step through the model's step plans (eagerly when compiled with run_eagerly).
 Tensors run_step_plan(Model& model, trainers::TrainerState& t, const char* kind, const Batch& batch,
                       const std::function<Tensors(const Batch&)>& step) {
@@ -283,27 +308,24 @@ Tensors run_step_plan(Model& model, trainers::TrainerState& t, const char* kind,
 Logs Model::train_step(const Batch& batch) {
   auto& t = trainer();
   std::vector<Variable> variables;
-  std::size_t outputs = 0;
-  // Outputs: the loss, the predictions, then one gradient per trainable variable.
+  bool ran = false;
+  // Outputs: the loss, the predictions, their losses (step_outputs), then one gradient
+  // per trainable variable.
   const Tensors results = run_step_plan(*this, t, "train", batch, [&](const Batch& b) {
     GradientTape tape;
     const Tensors y_pred = (*this)(b.x, {.training = true});
     const Tensor loss = compute_loss(b, y_pred);
     variables = trainable_weights();  // after the call: a deferred build creates them there
     const std::vector<Tensor> grads = tape.gradient(loss, variables);
-    Tensors all{loss};
-    all.insert(all.end(), y_pred.begin(), y_pred.end());
+    Tensors all = step_outputs(t, loss, y_pred);
     all.insert(all.end(), grads.begin(), grads.end());
-    outputs = y_pred.size();
+    ran = true;
     return all;
   });
-  if (variables.empty()) {  // a replay: the step's code did not run
-    variables = trainable_weights();
-    outputs = results.size() - 1 - variables.size();
-  }
-  const auto y_pred_end = results.begin() + 1 + static_cast<std::ptrdiff_t>(outputs);
-  const Tensors y_pred(results.begin() + 1, y_pred_end);
-  const std::vector<Tensor> grads(y_pred_end, results.end());
+  if (!ran) variables = trainable_weights();  // a replay: the step's code did not run
+  const std::ptrdiff_t n = (static_cast<std::ptrdiff_t>(results.size() - variables.size()) - 1) / 2;
+  const Tensors y_pred = take_step_outputs(t, Tensors(results.begin(), results.begin() + 1 + 2 * n));
+  const std::vector<Tensor> grads(results.begin() + 1 + 2 * n, results.end());
   if (!t.optimizer->built()) {
     for (const auto& [v, c] : all_constraints(*this)) t.optimizer->set_constraint(v, c);
   }
@@ -313,14 +335,12 @@ Logs Model::train_step(const Batch& batch) {
 }
 
 Logs Model::test_step(const Batch& batch) {
-  // Outputs: the loss, then the predictions.
-  const Tensors results = run_step_plan(*this, trainer(), "test", batch, [&](const Batch& b) {
+  auto& t = trainer();
+  const Tensors results = run_step_plan(*this, t, "test", batch, [&](const Batch& b) {
     const Tensors y_pred = (*this)(b.x, {.training = false});
-    Tensors all{compute_loss(b, y_pred)};
-    all.insert(all.end(), y_pred.begin(), y_pred.end());
-    return all;
+    return step_outputs(t, compute_loss(b, y_pred), y_pred);
   });
-  update_metrics(batch, Tensors(results.begin() + 1, results.end()), results[0]);
+  update_metrics(batch, take_step_outputs(t, results), results[0]);
   return metrics_result();
 }
 

@@ -44,6 +44,9 @@ struct TrainerState {
   bool outputs_built = false;  // losses and metrics resolved for the outputs
   std::vector<OutputSetup> outputs;
   MeanTracker loss_tracker;
+  // The per-output losses of the latest compute_loss (multi-output models), which
+  // update_metrics adds to the outputs' loss trackers.
+  Tensors output_losses;
   StepPlans plans;  // the traced train / test / predict steps
 
   // Resolves the compiled losses and metrics for these targets and predictions (once).
