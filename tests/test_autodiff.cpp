@@ -211,5 +211,49 @@ TEST(GradientTape, BackwardRulesSeeWhichInputsNeedGradients) {
   EXPECT_TRUE(autodiff::needs_gradient(data));
 }
 
+// Two probe records, h = x then y = h: the later one's rule runs first. By the time the
+// earlier rule runs, the later rule's saved tensor and the gradient it was handed must be
+// gone (nothing holds them but the tape), unless the tape is persistent.
+struct ReleaseProbe {
+  bool saved_alive = false;
+  bool handed_gradient_alive = false;
+};
+
+ReleaseProbe probe_release(bool persistent) {
+  ReleaseProbe probe;
+  Tensor x({1.0, 2.0});
+  Tensor h({1.0, 2.0});
+  Tensor y({1.0, 2.0});
+  GradientTape tape({.persistent = persistent});
+  tape.watch(x);
+  std::weak_ptr<detail::TensorImpl> saved;
+  std::weak_ptr<detail::TensorImpl> handed;
+  autodiff::record("earlier", {x}, {h}, [&](const autodiff::Grads& g) {
+    probe.saved_alive = !saved.expired();
+    probe.handed_gradient_alive = !handed.expired();
+    return autodiff::Grads{g[0]};
+  });
+  {
+    Tensor big = ops::ones({1024});
+    saved = big.impl();
+    autodiff::record("later", {h}, {y}, [big, &handed](const autodiff::Grads& g) {
+      handed = g[0].impl();
+      return autodiff::Grads{g[0] * static_cast<double>(big.shape()[0])};
+    });
+  }
+  EXPECT_TRUE(all_close(tape.gradient(y, x), Tensor({1024.0, 1024.0})));
+  return probe;
+}
+
+TEST(GradientTape, OneShotTapeFreesSavedTensorsAndGradientsAsItGoes) {
+  const ReleaseProbe probe = probe_release(false);
+  EXPECT_FALSE(probe.saved_alive);
+  EXPECT_FALSE(probe.handed_gradient_alive);
+}
+
+TEST(GradientTape, PersistentTapeKeepsSavedTensors) {
+  EXPECT_TRUE(probe_release(true).saved_alive);
+}
+
 }  // namespace
 }  // namespace keras

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "autodiff/record.hpp"
 #include "keras/ops.hpp"
@@ -136,6 +137,13 @@ std::vector<Tensor> GradientTape::gradient(const Tensor& target, const std::vect
   std::unordered_map<std::uint64_t, Tensor> grads;
   grads.emplace(target.id(), options.output_gradients.defined() ? options.output_gradients
                                                                 : ops::ones_like(target));
+  std::unordered_set<std::uint64_t> source_ids;
+  for (const auto& s : sources) source_ids.insert(s.id());
+  // A record's rule holds the forward tensors it needs; a tape used once lets them go as
+  // soon as the rule has run.
+  const auto release = [this](Record& r) {
+    if (!options_.persistent) r.backward = nullptr;
+  };
   for (auto r = records_.rbegin(); r != records_.rend(); ++r) {
     autodiff::Grads out_grads(r->outputs.size());
     bool any = false;
@@ -148,11 +156,21 @@ std::vector<Tensor> GradientTape::gradient(const Tensor& target, const std::vect
         out_grads[i] = ops::zeros(r->output_shapes[i], r->output_dtypes[i]);
       }
     }
-    if (!any) continue;
+    if (!any) {
+      release(*r);
+      continue;
+    }
     autodiff::Grads in_grads;
     {
       BackwardScope scope(r->inputs);
       in_grads = r->backward(out_grads);
+    }
+    release(*r);
+    // Every consumer of these outputs was recorded later and has run: their gradients are
+    // final, and only the sources' are still wanted. Dropping the rest as the walk goes keeps
+    // the step's peak memory near the forward pass's rather than twice it.
+    for (auto id : r->outputs) {
+      if (!source_ids.count(id)) grads.erase(id);
     }
     for (std::size_t i = 0; i < r->inputs.size() && i < in_grads.size(); ++i) {
       if (r->inputs[i] != 0 && in_grads[i].defined()) accumulate(grads, r->inputs[i], in_grads[i]);
