@@ -301,5 +301,31 @@ TEST(StepPlan, FreezingALayerRetracesTheStep) {
   for (std::size_t i = 0; i < frozen.size(); ++i) EXPECT_TRUE(bit_equal(frozen[i], after[i]));
 }
 
+TEST(StepPlan, InputsOfEverChangingShapesHoldABoundedNumberOfPlans) {
+  const Scenario setup = mlp_setup();
+  utils::set_random_seed(4);
+  ModelPtr model = setup.make();
+  model->compile(setup.compile);
+  utils::set_random_seed(4);
+  ModelPtr reference = setup.make();
+  reference->compile({.run_eagerly = true});
+  const auto& plans = PlanAccess::plans(*model);
+  const auto limit = static_cast<std::int64_t>(trainers::StepPlans::max_plans);
+  // Batch sizes 1 .. limit + 4, then 1 again (by then its plan has gone): each seen three
+  // times, so each is traced and replayed once.
+  std::vector<std::int64_t> sizes;
+  for (std::int64_t n = 1; n <= limit + 4; ++n) sizes.push_back(n);
+  sizes.push_back(1);
+  for (const std::int64_t n : sizes) {
+    const Tensor x = testing::test_input({n, 8}, 7).astype(DType::float32);
+    const Tensor expected = reference->predict_on_batch(x)[0];
+    const auto replays_before = plans.replays();
+    for (int i = 0; i < 3; ++i) EXPECT_TRUE(bit_equal(model->predict_on_batch(x)[0], expected)) << "batch " << n;
+    EXPECT_GT(plans.replays(), replays_before) << "batch " << n;
+    EXPECT_LE(plans.plans().size(), trainers::StepPlans::max_plans);
+  }
+  EXPECT_EQ(plans.plans().size(), trainers::StepPlans::max_plans);
+}
+
 }  // namespace
 }  // namespace keras

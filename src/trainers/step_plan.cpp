@@ -2,7 +2,6 @@
 
 #include <cstring>
 
-
 namespace keras::trainers {
 
 Tensor own_copy(const Tensor& t) {
@@ -82,7 +81,6 @@ const Tensors& StepPlan::run(const Tensors& inputs) {
     }
   } unbind{*this};
   recording_.replay();
-  ++runs_;
   return outputs_;
 }
 
@@ -92,8 +90,13 @@ Tensors StepPlans::run(const std::string& kind, const StepFn& step, const Tensor
   // trace: run it, so that its kernels are recorded there.
   if (!cpu_only(inputs) || kernels::recording_backend(Device{DeviceType::cpu}) != nullptr) return step(inputs);
   Entry& entry = entries_[signature(kind, inputs)];
-  if (entry.plan) return entry.plan->run(inputs);
+  entry.last_used = ++clock_;
+  if (entry.plan) {
+    ++replays_;
+    return entry.plan->run(inputs);
+  }
   if (entry.eager_runs++ != 1) return step(inputs);
+  make_room();
   const std::vector<Variable> before = variables();
   Tensors outputs;
   entry.plan = std::make_unique<StepPlan>(step, inputs, before, outputs);
@@ -105,10 +108,17 @@ Tensors StepPlans::run(const std::string& kind, const StepFn& step, const Tensor
   return outputs;
 }
 
-std::size_t StepPlans::replays() const {
-  std::size_t n = 0;
-  for (const auto& [key, entry] : entries_) n += entry.plan ? entry.plan->runs() : 0;
-  return n;
+void StepPlans::make_room() {
+  std::size_t held = 0;
+  Entry* oldest = nullptr;
+  for (auto& [key, entry] : entries_) {
+    if (!entry.plan) continue;
+    ++held;
+    if (oldest == nullptr || entry.last_used < oldest->last_used) oldest = &entry;
+  }
+  if (held < max_plans) return;
+  oldest->plan.reset();
+  oldest->eager_runs = 0;
 }
 
 std::vector<std::string> StepPlans::refusals() const {

@@ -8,6 +8,7 @@
 //
 // A step the recording refuses (it reads values on the host, applies an optimizer update,
 // copies untracked memory, or uses a variable the model does not own) runs eagerly.
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <memory>
@@ -40,7 +41,6 @@ class StepPlan {
   // plan's buffers: the next run overwrites them.
   const Tensors& run(const Tensors& inputs);
 
-  std::size_t runs() const { return runs_; }
   std::size_t kernel_calls() const { return recording_.calls(); }
   std::size_t arena_bytes() const { return recording_.arena_bytes(); }
   std::size_t bytes_saved() const { return bytes_saved_; }
@@ -52,13 +52,16 @@ class StepPlan {
   Tensors inputs_;
   Tensors outputs_;
   std::vector<std::pair<std::size_t, Variable>> bindings_;  // recording slot, variable
-  std::size_t runs_ = 0;
   std::size_t bytes_saved_ = 0;
 };
 
-// A model's plans, one per step kind and input signature.
+// A model's plans, one per step kind and input signature, at most `max_plans`: inputs
+// whose shapes keep changing would otherwise hold one arena per shape for good. Past the
+// limit, the plan used least recently goes (its signature is traced again if it returns).
 class StepPlans {
  public:
+  static constexpr std::size_t max_plans = 16;
+
   // Runs `step` on `inputs`: eagerly the first time a signature is seen (that run may
   // build the model), traced the second time, replayed after that; eagerly for good when
   // the trace was refused. `kind` names the step and whatever else fixes its graph (the
@@ -68,18 +71,23 @@ class StepPlans {
 
   struct Entry {
     int eager_runs = 0;
+    std::uint64_t last_used = 0;
     std::unique_ptr<StepPlan> plan;
     std::string refusal;  // why the trace was refused (then the step stays eager)
   };
   // What is known for this kind and inputs' signature; null: never run.
   const Entry* find(const std::string& kind, const Tensors& inputs) const;
   // Over all signatures: how many runs were replays, and why traces were refused.
-  std::size_t replays() const;
+  std::size_t replays() const { return replays_; }
   std::vector<std::string> refusals() const;
   std::vector<const StepPlan*> plans() const;
 
  private:
+  void make_room();
+
   std::map<std::string, Entry> entries_;
+  std::uint64_t clock_ = 0;
+  std::size_t replays_ = 0;
 };
 
 }  // namespace keras::trainers
