@@ -145,20 +145,16 @@ std::vector<Tensor> GradientTape::gradient(const Tensor& target, const std::vect
     if (!options_.persistent) r.backward = nullptr;
   };
   for (auto r = records_.rbegin(); r != records_.rend(); ++r) {
-    autodiff::Grads out_grads(r->outputs.size());
-    bool any = false;
-    for (std::size_t i = 0; i < r->outputs.size(); ++i) {
-      auto it = grads.find(r->outputs[i]);
-      if (it != grads.end()) {
-        out_grads[i] = it->second;
-        any = true;
-      } else {
-        out_grads[i] = ops::zeros(r->output_shapes[i], r->output_dtypes[i]);
-      }
-    }
+    const bool any = std::any_of(r->outputs.begin(), r->outputs.end(),
+                                 [&](std::uint64_t id) { return grads.count(id) > 0; });
     if (!any) {
       release(*r);
       continue;
+    }
+    autodiff::Grads out_grads(r->outputs.size());
+    for (std::size_t i = 0; i < r->outputs.size(); ++i) {
+      auto it = grads.find(r->outputs[i]);
+      out_grads[i] = it != grads.end() ? it->second : ops::zeros(r->output_shapes[i], r->output_dtypes[i]);
     }
     autodiff::Grads in_grads;
     {
